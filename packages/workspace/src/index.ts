@@ -1,0 +1,2 @@
+export * from "./store/index.js";
+export * from "./kql/result.js";

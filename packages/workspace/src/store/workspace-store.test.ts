@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { tables } from "@svcmap/model";
+import { WorkspaceStore } from "./workspace-store.js";
+import { appendRecords } from "./table-appender.js";
+import { currentSchemaVersion, readSchemaVersion } from "./migrations.js";
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "svcmap-store-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function columnsOf(store: WorkspaceStore, table: string): Promise<[string, string][]> {
+  return store.withConnection(async (c) => {
+    const r = await c.runAndReadAll(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${table}' ORDER BY ordinal_position`,
+    );
+    return r.getRowsJS().map((row) => [String(row[0]), String(row[1])]);
+  });
+}
+
+describe("WorkspaceStore", () => {
+  it("creates every table with the reference columns and keeps its workspace id", async () => {
+    const dir = tempDir();
+    const store = await WorkspaceStore.open({ dataDir: dir });
+    const id = store.workspaceId;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const vmConnection = await columnsOf(store, "VMConnection");
+    expect(vmConnection.map(([name]) => name)).toEqual(tables.VMConnection.columns.map((c) => c.name));
+    expect(vmConnection.find(([name]) => name === "TimeGenerated")?.[1]).toBe("TIMESTAMP");
+    expect(vmConnection.find(([name]) => name === "DestinationPort")?.[1]).toBe("INTEGER");
+    expect((await columnsOf(store, "ServiceMapComputer_CL")).map(([n]) => n)).toContain("ComputerName_s");
+    store.close();
+    const reopened = await WorkspaceStore.open({ dataDir: dir });
+    expect(reopened.workspaceId).toBe(id);
+    reopened.close();
+  });
+
+  it("migrates an older data directory, adding what the model gained and keeping the rows", async () => {
+    const dir = tempDir();
+    const store = await WorkspaceStore.open({ dataDir: dir });
+    await store.withConnection(async (c) => {
+      await appendRecords(c, tables.Heartbeat, [{ Computer: "old-host", TimeGenerated: new Date() }]);
+      await c.run(`ALTER TABLE "Heartbeat" DROP COLUMN "VMUUID"`);
+      await c.run(`UPDATE svcmap_meta SET value = '0' WHERE key = 'schema_version'`);
+    });
+    store.close();
+    const reopened = await WorkspaceStore.open({ dataDir: dir });
+    const columns = (await columnsOf(reopened, "Heartbeat")).map(([n]) => n);
+    expect(columns).toContain("VMUUID");
+    const rows = await reopened.withConnection(async (c) => {
+      const version = await readSchemaVersion(c);
+      const r = await c.runAndReadAll(`SELECT "Computer" FROM "Heartbeat"`);
+      return { version, computers: r.getRowsJS().map((row) => row[0]) };
+    });
+    expect(rows).toEqual({ version: currentSchemaVersion, computers: ["old-host"] });
+    reopened.close();
+  });
+
+  it("deletes rows past retention and keeps the rest", async () => {
+    const store = await WorkspaceStore.open({ dataDir: tempDir(), retentionDays: 30 });
+    const now = new Date("2026-06-01T00:00:00Z");
+    await store.withConnection((c) =>
+      appendRecords(c, tables.Heartbeat, [
+        { Computer: "old", TimeGenerated: new Date("2026-04-01T00:00:00Z") },
+        { Computer: "new", TimeGenerated: new Date("2026-05-30T00:00:00Z") },
+      ]),
+    );
+    expect(await store.enforceRetention(now)).toBe(1);
+    const left = await store.withConnection(async (c) =>
+      (await c.runAndReadAll(`SELECT "Computer" FROM "Heartbeat"`)).getRowsJS().map((r) => r[0]),
+    );
+    expect(left).toEqual(["new"]);
+    store.close();
+  });
+});

@@ -1,0 +1,109 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { storedTableNames } from "@svcmap/model";
+import { migrate, writeMeta } from "./migrations.js";
+import { quoteIdent, quoteNumber, quoteString } from "./quote.js";
+
+export interface StoreOptions {
+  /** The data directory; created on first use. */
+  readonly dataDir: string;
+  /** Rows older than this many days are deleted in the background. */
+  readonly retentionDays?: number;
+  /** DuckDB's memory limit for the whole workspace, e.g. "4GB". */
+  readonly memoryLimit?: string;
+  readonly threads?: number;
+}
+
+export const defaultRetentionDays = 30;
+export const databaseFileName = "workspace.duckdb";
+
+/**
+ * One workspace: one DuckDB file, opened once per process. Each query gets a connection of its own, so a
+ * slow query can be interrupted without touching the others.
+ */
+export class WorkspaceStore {
+  private retentionTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly workspaceId: string,
+    readonly dataDir: string,
+    readonly retentionDays: number,
+  ) {}
+
+  static async open(options: StoreOptions): Promise<WorkspaceStore> {
+    const dataDir = resolve(options.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+    const config: Record<string, string> = {};
+    if (options.memoryLimit !== undefined) config["memory_limit"] = options.memoryLimit;
+    if (options.threads !== undefined) config["threads"] = String(options.threads);
+    const instance = await DuckDBInstance.create(join(dataDir, databaseFileName), config);
+    const connection = await instance.connect();
+    try {
+      await connection.run("CREATE TABLE IF NOT EXISTS svcmap_meta (key VARCHAR PRIMARY KEY, value VARCHAR)");
+      await migrate(connection);
+      const workspaceId = await ensureWorkspaceId(connection);
+      return new WorkspaceStore(instance, workspaceId, dataDir, options.retentionDays ?? defaultRetentionDays);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  async connect(): Promise<DuckDBConnection> {
+    return this.instance.connect();
+  }
+
+  /** Runs `work` on a fresh connection and closes it afterwards, whatever happens. */
+  async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = await this.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  /** Deletes rows older than the retention period from every stored table; returns how many went. */
+  async enforceRetention(now: Date = new Date()): Promise<number> {
+    const cutoffMicros = BigInt(now.getTime() - this.retentionDays * 86_400_000) * 1000n;
+    const cutoff = `make_timestamp(${quoteNumber(cutoffMicros)})`;
+    return this.withConnection(async (connection) => {
+      let deleted = 0;
+      for (const table of storedTableNames) {
+        const result = await connection.run(
+          `DELETE FROM ${quoteIdent(table)} WHERE ${quoteIdent("TimeGenerated")} < ${cutoff}`,
+        );
+        deleted += Number(result.rowsChanged);
+      }
+      return deleted;
+    });
+  }
+
+  /** Enforces retention now and then every `intervalMs`, without keeping the process alive. */
+  startRetention(intervalMs = 3_600_000, onError: (error: unknown) => void = () => {}): void {
+    const run = (): void => {
+      this.enforceRetention().catch(onError);
+    };
+    run();
+    this.retentionTimer = setInterval(run, intervalMs);
+    this.retentionTimer.unref();
+  }
+
+  close(): void {
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    this.instance.closeSync();
+  }
+}
+
+async function ensureWorkspaceId(connection: DuckDBConnection): Promise<string> {
+  const reader = await connection.runAndReadAll(
+    `SELECT value FROM svcmap_meta WHERE key = ${quoteString("workspace_id")}`,
+  );
+  const existing = reader.getRowsJS()[0]?.[0];
+  if (typeof existing === "string") return existing;
+  const id = randomUUID();
+  await writeMeta(connection, "workspace_id", id);
+  return id;
+}

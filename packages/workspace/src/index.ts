@@ -1,2 +1,2 @@
 export * from "./store/index.js";
-export * from "./kql/result.js";
+export * from "./kql/index.js";

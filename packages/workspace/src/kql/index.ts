@@ -1,0 +1,3 @@
+export * from "./result.js";
+export * from "./errors.js";
+export * from "./engine.js";

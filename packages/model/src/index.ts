@@ -2,3 +2,4 @@ export * from "./schema-types.js";
 export * from "./tables.js";
 export * from "./legacy-views.js";
 export * from "./ids.js";
+export * from "./timespan.js";

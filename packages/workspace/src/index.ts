@@ -1,2 +1,3 @@
 export * from "./store/index.js";
 export * from "./kql/index.js";
+export * from "./http/index.js";

@@ -1,12 +1,135 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
 import type { WorkspaceStore } from "../store/workspace-store.js";
+import { compile, type CompiledQuery } from "./compile.js";
 import { QueryError } from "./errors.js";
-import type { QueryOptions, QueryResult } from "./result.js";
+import { call, lit, type Rel } from "./lower/ir.js";
+import type { QueryOptions, QueryResult, ResultTable } from "./result.js";
+import { execute, type Limits } from "./run/execute.js";
+import { runPlugin } from "./run/plugins.js";
+import { resolveTimespan } from "./run/timespan-option.js";
+import { duckdbDialect, duckdbMacros } from "./sql/duckdb-dialect.js";
+import { SqlGenerator } from "./sql/generate.js";
+
+export const defaultLimits: Limits = { timeoutMs: 60_000, maxRows: 500_000, maxBytes: 64 * 1024 * 1024 };
 
 /** Compiles and runs KQL over one workspace. One engine per store; safe to use from many requests at once. */
 export class KqlEngine {
   constructor(readonly store: WorkspaceStore) {}
 
-  async run(query: string, _options: QueryOptions = {}): Promise<QueryResult> {
-    throw new QueryError("NotSupported", `not supported: the KQL engine is being built (${query.length} chars)`);
+  /** KQL to SQL without running it: for tests, explain and the golden files. */
+  toSql(query: string, options: QueryOptions = {}): string[] {
+    const compiled = this.compile(query, options);
+    return compiled.statements.map((s) => new SqlGenerator(duckdbDialect).statement(s.rel));
+  }
+
+  compile(query: string, options: QueryOptions = {}): CompiledQuery {
+    const now = options.now ?? new Date();
+    const nowMicros = BigInt(now.getTime()) * 1000n;
+    const compiled = compile(query, nowMicros);
+    if (options.timespan === undefined) return compiled;
+    const window = resolveTimespan(options.timespan, now);
+    return {
+      ...compiled,
+      statements: compiled.statements.map((s) => ({ ...s, rel: restrictTime(s.rel, window.startMicros, window.endMicros) })),
+    };
+  }
+
+  async run(query: string, options: QueryOptions = {}): Promise<QueryResult> {
+    const limits: Limits = {
+      timeoutMs: options.timeoutMs ?? defaultLimits.timeoutMs,
+      maxRows: options.maxRows ?? defaultLimits.maxRows,
+      maxBytes: options.maxBytes ?? defaultLimits.maxBytes,
+    };
+    const deadline = Date.now() + limits.timeoutMs;
+    const compiled = this.compile(query, options);
+    return this.store.withConnection(async (connection) => {
+      for (const macro of duckdbMacros) await connection.run(macro);
+      const tables: ResultTable[] = [];
+      let truncated: QueryResult["truncated"];
+      for (const [i, statement] of compiled.statements.entries()) {
+        const resolved = await resolvePlugins(statement.rel, connection, limits, deadline);
+        const sql = new SqlGenerator(duckdbDialect, resolved).statement(statement.rel);
+        const result = await execute(connection, sql, statement.rel.columns, limits, deadline);
+        tables.push({
+          name: i === 0 ? "PrimaryResult" : `Table_${i}`,
+          columns: statement.rel.columns.map((c) => ({ name: c.name, type: c.type })),
+          rows: result.rows,
+        });
+        truncated ??= result.truncated;
+      }
+      const visualization = compiled.statements[0]?.visualization;
+      return {
+        tables,
+        ...(visualization ? { visualization } : {}),
+        ...(truncated ? { truncated } : {}),
+      };
+    });
   }
 }
+
+/** Plugins (evaluate …) run in TypeScript over their input's rows; their output joins the SQL as values. */
+async function resolvePlugins(
+  rel: Rel,
+  connection: DuckDBConnection,
+  limits: Limits,
+  deadline: number,
+): Promise<Map<Rel, string>> {
+  const resolved = new Map<Rel, string>();
+  const visit = async (node: Rel): Promise<void> => {
+    for (const childRel of childrenOf(node)) await visit(childRel);
+    if (node.kind !== "plugin") return;
+    const inputSql = new SqlGenerator(duckdbDialect, resolved).statement(node.input);
+    const input = await execute(connection, inputSql, node.input.columns, limits, deadline);
+    const output = runPlugin(node, input.rows);
+    resolved.set(node, new SqlGenerator(duckdbDialect).query({ kind: "values", columns: node.columns, rows: output }));
+  };
+  await visit(rel);
+  return resolved;
+}
+
+function childrenOf(rel: Rel): Rel[] {
+  switch (rel.kind) {
+    case "table":
+    case "values":
+    case "range":
+      return [];
+    case "join":
+      return [rel.left, rel.right];
+    case "union":
+      return [...rel.inputs];
+    default:
+      return [rel.input];
+  }
+}
+
+/** The Query API's timespan limits every table that has TimeGenerated, as Log Analytics does. */
+function restrictTime(rel: Rel, startMicros: bigint, endMicros: bigint): Rel {
+  const rewrite = (node: Rel): Rel => {
+    switch (node.kind) {
+      case "table": {
+        const time = node.columns.find((c) => c.name === "TimeGenerated" && c.type === "datetime");
+        if (time === undefined) return node;
+        const column = { kind: "column", name: time.name, type: time.type } as const;
+        const condition = call(
+          "and",
+          "bool",
+          call("ge", "bool", column, lit({ type: "datetime", value: startMicros })),
+          call("lt", "bool", column, lit({ type: "datetime", value: endMicros })),
+        );
+        return { kind: "filter", input: node, condition, columns: node.columns };
+      }
+      case "values":
+      case "range":
+        return node;
+      case "join":
+        return { ...node, left: rewrite(node.left), right: rewrite(node.right) };
+      case "union":
+        return { ...node, inputs: node.inputs.map(rewrite) };
+      default:
+        return { ...node, input: rewrite(node.input) } as Rel;
+    }
+  };
+  return rewrite(rel);
+}
+
+export { QueryError };

@@ -1,0 +1,120 @@
+import type { KustoType } from "@svcmap/model";
+import type { SyntaxNode } from "../analyse/kusto-language.js";
+import { kindOf } from "../analyse/syntax.js";
+import type { ExprLowerer, RowScope } from "./expressions.js";
+import { resultKustoType } from "./expressions.js";
+import { argumentNodes, functionName } from "./functions.js";
+import { call, lit, typeOf, type Aggregate, type Column, type Expr } from "./ir.js";
+
+/** One aggregate of a summarize, before its output columns are named. */
+export type AggregateSpec =
+  | { readonly kind: "single"; readonly fn: string; readonly args: readonly Expr[]; readonly type: KustoType; readonly filter?: Expr; readonly distinct?: boolean }
+  /** arg_max / arg_min: the extreme value plus the values of other columns on the same row. */
+  | {
+      readonly kind: "arg";
+      readonly fn: "arg_max" | "arg_min";
+      readonly by: Expr;
+      readonly byType: KustoType;
+      readonly values: readonly { readonly expr: Expr; readonly type: KustoType }[];
+    };
+
+const conditional: Readonly<Record<string, string>> = {
+  countif: "count",
+  sumif: "sum",
+  avgif: "avg",
+  minif: "min",
+  maxif: "max",
+  dcountif: "dcount",
+  make_set_if: "make_set",
+  make_list_if: "make_list",
+  take_anyif: "take_any",
+  anyif: "take_any",
+};
+
+const renamed: Readonly<Record<string, string>> = {
+  makeset: "make_set",
+  makelist: "make_list",
+  any: "take_any",
+  count_distinct: "dcount",
+  make_list_with_nulls: "make_list_with_nulls",
+};
+
+/**
+ * Lowers one aggregate call. `by` lists the summarize's group names, which arg_max(…, *) leaves out; `input`
+ * is the summarize's input, in order.
+ */
+export function lowerAggregate(
+  node: SyntaxNode,
+  scope: RowScope,
+  lowerer: ExprLowerer,
+  input: readonly Column[],
+  groupNames: ReadonlySet<string>,
+): AggregateSpec {
+  const ctx = lowerer.ctx;
+  if (kindOf(node) !== "FunctionCallExpression") throw ctx.notSupported("an aggregate that is not a function call", node);
+  const rawName = functionName(node);
+  const name = renamed[rawName] ?? rawName;
+  const argNodes = argumentNodes(node);
+  if (name === "arg_max" || name === "arg_min") {
+    const byNode = argNodes[0] as SyntaxNode;
+    const by = lowerer.lower(byNode, scope);
+    const values: { expr: Expr; type: KustoType }[] = [];
+    for (const arg of argNodes.slice(1)) {
+      if (kindOf(arg) === "StarExpression") {
+        const byColumn = by.kind === "column" ? by.name : undefined;
+        for (const column of input) {
+          if (groupNames.has(column.name) || column.name === byColumn) continue;
+          values.push({ expr: scope.columns.get(column.name) as Expr, type: column.type });
+        }
+      } else {
+        const expr = lowerer.lower(arg, scope);
+        values.push({ expr, type: typeOf(expr) });
+      }
+    }
+    return { kind: "arg", fn: name, by, byType: typeOf(by), values };
+  }
+  const type = resultKustoType(node, ctx);
+  const args = argNodes.map((a) => lowerer.lower(a, scope));
+  const base = conditional[name];
+  if (base !== undefined) {
+    const predicate = args[args.length - 1] as Expr;
+    const rest = args.slice(0, -1);
+    return { kind: "single", fn: base, args: rest, type, filter: predicate };
+  }
+  if (name === "count" && args.length > 0) {
+    return { kind: "single", fn: "count", args: [], type, filter: call("not", "bool", call("isnull", "bool", args[0] as Expr)) };
+  }
+  if (name === "percentile" || name === "percentiles") {
+    return { kind: "single", fn: "percentile", args, type };
+  }
+  return { kind: "single", fn: name, args, type };
+}
+
+/** The IR aggregates of one spec, named with the output names the analyser gave. */
+export function toAggregates(spec: AggregateSpec, names: readonly string[]): Aggregate[] {
+  if (spec.kind === "single") {
+    const aggregate: Aggregate = { name: names[0] as string, fn: spec.fn, args: spec.args, type: spec.type };
+    return [
+      {
+        ...aggregate,
+        ...(spec.filter ? { filter: spec.filter } : {}),
+        ...(spec.distinct ? { distinct: spec.distinct } : {}),
+      },
+    ];
+  }
+  // One aggregate picks the whole row: every value comes from the same row, as Kusto guarantees.
+  const row = [spec.by, ...spec.values.map((v) => v.expr)];
+  const types = [spec.byType, ...spec.values.map((v) => v.type)];
+  return row.map((expr, i) => ({
+    name: names[i] as string,
+    fn: `${spec.fn}:${i}`,
+    args: [spec.by, ...row],
+    type: types[i] as KustoType,
+  }));
+}
+
+export function outputCount(spec: AggregateSpec): number {
+  return spec.kind === "single" ? 1 : 1 + spec.values.length;
+}
+
+export const trueLiteral = lit({ type: "bool", value: true });

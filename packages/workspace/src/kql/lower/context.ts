@@ -1,0 +1,59 @@
+import type { KustoType } from "@svcmap/model";
+import { QueryError } from "../errors.js";
+import { positionOf } from "../analyse/analyse.js";
+import type { SyntaxNode } from "../analyse/kusto-language.js";
+import type { Expr, Rel } from "./ir.js";
+
+/** What a `let` name stands for. */
+export type Binding =
+  | { readonly kind: "scalar"; readonly expr: Expr }
+  | { readonly kind: "tabular"; readonly rel: Rel };
+
+/** State shared by the whole lowering of one query. */
+export class LoweringContext {
+  private nextSharedId = 0;
+  /** let bindings, keyed by the analyser's symbol object so that shadowing resolves as Kusto resolves it. */
+  readonly bindings = new Map<object, Binding>();
+
+  constructor(
+    readonly text: string,
+    /** now() for the whole query, in microseconds since the epoch. */
+    readonly nowMicros: bigint,
+  ) {}
+
+  sharedId(): number {
+    return this.nextSharedId++;
+  }
+
+  notSupported(what: string, node?: SyntaxNode): QueryError {
+    const where = node ? positionOf(this.text, node.TextStart, node.Width) : undefined;
+    const suffix = where ? ` (line ${where.line}, column ${where.column})` : "";
+    return new QueryError(
+      "NotSupported",
+      `not supported: ${what}${suffix}`,
+      where ? [{ code: "NotSupported", message: `not supported: ${what}`, ...where }] : [],
+    );
+  }
+}
+
+const kustoTypeNames: Readonly<Record<string, KustoType>> = {
+  string: "string",
+  int: "int",
+  long: "long",
+  real: "real",
+  double: "real",
+  bool: "bool",
+  boolean: "bool",
+  datetime: "datetime",
+  date: "datetime",
+  timespan: "timespan",
+  time: "timespan",
+  dynamic: "dynamic",
+  guid: "guid",
+  uniqueid: "guid",
+  decimal: "decimal",
+};
+
+export function toKustoType(name: string | null | undefined): KustoType | undefined {
+  return name === null || name === undefined ? undefined : kustoTypeNames[name];
+}

@@ -1,0 +1,296 @@
+import type { KustoType } from "@svcmap/model";
+import type { SyntaxNode } from "../analyse/kusto-language.js";
+import { child, elementsOf, kindOf, resultTypeOf, textOf } from "../analyse/syntax.js";
+import { toKustoType, type LoweringContext } from "./context.js";
+import { scalarFunction } from "./functions.js";
+import { call, lit, typeOf, type Expr, type Rel } from "./ir.js";
+import { parseDatetimeMicros, timespanLiteral } from "./literals.js";
+
+/** The columns and values a scalar expression can see: the current row's columns by name. */
+export interface RowScope {
+  readonly columns: ReadonlyMap<string, Expr>;
+}
+
+export type TabularLowerer = (node: SyntaxNode) => Rel;
+
+export interface ExprLowerer {
+  readonly ctx: LoweringContext;
+  lower(node: SyntaxNode, scope: RowScope): Expr;
+  lowerTabular: TabularLowerer;
+}
+
+export function resultKustoType(node: SyntaxNode, ctx: LoweringContext): KustoType {
+  const name = resultTypeOf(node)?.Name;
+  const type = toKustoType(name);
+  if (type === undefined) throw ctx.notSupported(`an expression of type ${name ?? "unknown"}`, node);
+  return type;
+}
+
+const binaryOperators: Readonly<Record<string, string>> = {
+  EqualExpression: "eq",
+  NotEqualExpression: "ne",
+  LessThanExpression: "lt",
+  LessThanOrEqualExpression: "le",
+  GreaterThanExpression: "gt",
+  GreaterThanOrEqualExpression: "ge",
+  AndExpression: "and",
+  OrExpression: "or",
+  EqualTildeExpression: "eq_ci",
+  BangTildeExpression: "ne_ci",
+  HasExpression: "has",
+  NotHasExpression: "!has",
+  HasCsExpression: "has_cs",
+  NotHasCsExpression: "!has_cs",
+  HasPrefixExpression: "hasprefix",
+  NotHasPrefixExpression: "!hasprefix",
+  HasPrefixCsExpression: "hasprefix_cs",
+  NotHasPrefixCsExpression: "!hasprefix_cs",
+  HasSuffixExpression: "hassuffix",
+  NotHasSuffixExpression: "!hassuffix",
+  HasSuffixCsExpression: "hassuffix_cs",
+  NotHasSuffixCsExpression: "!hassuffix_cs",
+  ContainsExpression: "contains",
+  NotContainsExpression: "!contains",
+  ContainsCsExpression: "contains_cs",
+  NotContainsCsExpression: "!contains_cs",
+  StartsWithExpression: "startswith",
+  NotStartsWithExpression: "!startswith",
+  StartsWithCsExpression: "startswith_cs",
+  NotStartsWithCsExpression: "!startswith_cs",
+  EndsWithExpression: "endswith",
+  NotEndsWithExpression: "!endswith",
+  EndsWithCsExpression: "endswith_cs",
+  NotEndsWithCsExpression: "!endswith_cs",
+  MatchesRegexExpression: "matches_regex",
+  LikeExpression: "like",
+  NotLikeExpression: "!like",
+};
+
+const arithmetic = new Set([
+  "AddExpression",
+  "SubtractExpression",
+  "MultiplyExpression",
+  "DivideExpression",
+  "ModuloExpression",
+]);
+
+export function lowerScalar(node: SyntaxNode, scope: RowScope, lowerer: ExprLowerer): Expr {
+  const ctx = lowerer.ctx;
+  const kind = kindOf(node);
+  switch (kind) {
+    case "ParenthesizedExpression":
+      return lowerer.lower(child<SyntaxNode>(node, "Expression") as SyntaxNode, scope);
+    case "NameReference":
+    case "BracketedExpression":
+      return lowerName(node, scope, lowerer);
+    case "StringLiteralExpression":
+    case "LongLiteralExpression":
+    case "IntLiteralExpression":
+    case "RealLiteralExpression":
+    case "DecimalLiteralExpression":
+    case "BooleanLiteralExpression":
+    case "DateTimeLiteralExpression":
+    case "TimespanLiteralExpression":
+    case "GuidLiteralExpression":
+    case "DynamicExpression":
+    case "CompoundStringLiteralExpression":
+    case "NullLiteralExpression":
+      return lowerLiteral(node, ctx);
+    case "UnaryMinusExpression": {
+      const operand = lowerer.lower(child<SyntaxNode>(node, "Expression") as SyntaxNode, scope);
+      if (operand.kind === "literal" && typeof operand.literal.value === "number") {
+        return lit({ ...operand.literal, value: -operand.literal.value } as typeof operand.literal);
+      }
+      if (operand.kind === "literal" && typeof operand.literal.value === "bigint") {
+        return lit({ ...operand.literal, value: -operand.literal.value } as typeof operand.literal);
+      }
+      return call("neg", typeOf(operand), operand);
+    }
+    case "UnaryPlusExpression":
+      return lowerer.lower(child<SyntaxNode>(node, "Expression") as SyntaxNode, scope);
+    case "FunctionCallExpression":
+      return scalarFunction(node, scope, lowerer);
+    case "PathExpression": {
+      const target = lowerer.lower(child<SyntaxNode>(node, "Expression") as SyntaxNode, scope);
+      const selector = textOf(child<SyntaxNode>(node, "Selector") as SyntaxNode).replace(/^\['|'\]$|^\["|"\]$/g, "");
+      return dynamicMember(target, { kind: "literal", literal: { type: "string", value: selector } }, ctx, node);
+    }
+    case "ElementExpression": {
+      const target = lowerer.lower(child<SyntaxNode>(node, "Expression") as SyntaxNode, scope);
+      const brackets = child<SyntaxNode>(node, "Selector") as SyntaxNode;
+      const inner = elementsOf<SyntaxNode>(child(brackets, "Expressions"))[0];
+      if (inner === undefined) throw ctx.notSupported("an empty element selector", node);
+      return dynamicMember(target, lowerer.lower(inner, scope), ctx, node);
+    }
+    case "InExpression":
+    case "NotInExpression":
+    case "InCsExpression":
+    case "NotInCsExpression":
+    case "InCiExpression":
+    case "NotInCiExpression":
+      return lowerIn(node, kind, scope, lowerer);
+    case "BetweenExpression":
+    case "NotBetweenExpression": {
+      const value = lowerer.lower(child<SyntaxNode>(node, "Left") as SyntaxNode, scope);
+      const range = elementsOf<SyntaxNode>(child(child(node, "Right"), "Expressions"));
+      const low = lowerer.lower(range[0] as SyntaxNode, scope);
+      const high = lowerer.lower(range[1] as SyntaxNode, scope);
+      const inside = call("and", "bool", call("ge", "bool", value, low), call("le", "bool", value, high));
+      return kind === "BetweenExpression" ? inside : call("not", "bool", inside);
+    }
+    case "ToScalarExpression": {
+      const rel = lowerer.lowerTabular(child<SyntaxNode>(node, "Expression") as SyntaxNode);
+      const first = rel.columns[0];
+      if (first === undefined) throw ctx.notSupported("toscalar() of a table without columns", node);
+      return { kind: "scalar-subquery", relation: rel, type: first.type };
+    }
+    default:
+      break;
+  }
+  if (arithmetic.has(kind)) return lowerArithmetic(node, kind, scope, lowerer);
+  const op = binaryOperators[kind];
+  if (op !== undefined) {
+    const left = lowerer.lower(child<SyntaxNode>(node, "Left") as SyntaxNode, scope);
+    const right = lowerer.lower(child<SyntaxNode>(node, "Right") as SyntaxNode, scope);
+    if (op.startsWith("!")) return call("not", "bool", call(op.slice(1), "bool", left, right));
+    return call(op, "bool", left, right);
+  }
+  throw ctx.notSupported(`the expression ${kind.replace(/Expression$/, "")} ('${textOf(node).slice(0, 40)}')`, node);
+}
+
+function lowerName(node: SyntaxNode, scope: RowScope, lowerer: ExprLowerer): Expr {
+  const symbol = (node as Kusto.Language.Syntax.NameReference).ReferencedSymbol;
+  if (symbol !== null && symbol !== undefined) {
+    const binding = lowerer.ctx.bindings.get(symbol);
+    if (binding?.kind === "scalar") return binding.expr;
+  }
+  const name = kindOf(node) === "BracketedExpression" ? evalStringConstant(node, lowerer) : nameText(node);
+  const column = scope.columns.get(name);
+  if (column !== undefined) return column;
+  throw lowerer.ctx.notSupported(`the name '${name}' here`, node);
+}
+
+function evalStringConstant(node: SyntaxNode, lowerer: ExprLowerer): string {
+  const inner = child<SyntaxNode>(node, "Expression") as SyntaxNode;
+  const expr = lowerLiteral(inner, lowerer.ctx);
+  if (expr.kind === "literal" && typeof expr.literal.value === "string") return expr.literal.value;
+  throw lowerer.ctx.notSupported("a computed column name", node);
+}
+
+/** The plain name of a NameReference or NameDeclaration, without Kusto's ['…'] quoting. */
+export function nameText(node: SyntaxNode): string {
+  const nameNode = child<SyntaxNode>(node, "Name");
+  const simple = (nameNode as unknown as { SimpleName?: string } | null)?.SimpleName;
+  if (typeof simple === "string") return simple;
+  const raw = textOf(nameNode ?? node);
+  const bracketed = /^\[\s*(['"])(.*)\1\s*\]$/.exec(raw);
+  return bracketed ? (bracketed[2] ?? raw) : raw;
+}
+
+export function lowerLiteral(node: SyntaxNode, ctx: LoweringContext): Expr {
+  const kind = kindOf(node);
+  const info = (node as Kusto.Language.Syntax.LiteralExpression).LiteralValueInfo;
+  const valueText = info?.ValueText ?? "";
+  const isNull = valueText === "null";
+  switch (kind) {
+    case "StringLiteralExpression":
+    case "CompoundStringLiteralExpression":
+      return lit({ type: "string", value: String(info?.Value ?? valueText) });
+    case "LongLiteralExpression":
+      return lit({ type: "long", value: isNull ? null : integerValue(valueText) });
+    case "IntLiteralExpression":
+      return lit({ type: "int", value: isNull ? null : Number(integerValue(valueText)) });
+    case "RealLiteralExpression":
+    case "DecimalLiteralExpression":
+      return lit({ type: kind === "RealLiteralExpression" ? "real" : "decimal", value: isNull ? null : realValue(valueText) });
+    case "BooleanLiteralExpression":
+      return lit({ type: "bool", value: isNull ? null : /^true$/i.test(valueText) });
+    case "DateTimeLiteralExpression": {
+      if (isNull) return lit({ type: "datetime", value: null });
+      const micros = parseDatetimeMicros(valueText);
+      if (micros === undefined) throw ctx.notSupported(`the datetime literal '${valueText}'`, node);
+      return lit({ type: "datetime", value: micros });
+    }
+    case "TimespanLiteralExpression": {
+      if (isNull) return lit({ type: "timespan", value: null });
+      const literal = timespanLiteral(valueText);
+      if (literal === undefined) throw ctx.notSupported(`the timespan literal '${valueText}'`, node);
+      return lit(literal);
+    }
+    case "GuidLiteralExpression":
+      return lit({ type: "guid", value: isNull ? null : valueText.toLowerCase() });
+    case "DynamicExpression":
+      return lit({ type: "dynamic", value: isNull ? null : JSON.stringify(JSON.parse(normaliseDynamic(valueText))) });
+    case "NullLiteralExpression":
+      return lit({ type: "dynamic", value: null });
+    default:
+      throw ctx.notSupported(`the literal ${textOf(node)}`, node);
+  }
+}
+
+function integerValue(text: string): bigint {
+  return BigInt(text.trim());
+}
+
+function realValue(text: string): number {
+  const t = text.trim().toLowerCase();
+  if (t === "nan") return Number.NaN;
+  if (t === "+inf" || t === "inf") return Number.POSITIVE_INFINITY;
+  if (t === "-inf") return Number.NEGATIVE_INFINITY;
+  return Number(t);
+}
+
+/** dynamic literals allow single-quoted strings and bare datetime/timespan forms; JSON does not. */
+function normaliseDynamic(text: string): string {
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    return text.replace(/'((?:[^'\\]|\\.)*)'/g, (_m, inner: string) => JSON.stringify(inner.replace(/\\'/g, "'")));
+  }
+}
+
+function lowerArithmetic(node: SyntaxNode, kind: string, scope: RowScope, lowerer: ExprLowerer): Expr {
+  const left = lowerer.lower(child<SyntaxNode>(node, "Left") as SyntaxNode, scope);
+  const right = lowerer.lower(child<SyntaxNode>(node, "Right") as SyntaxNode, scope);
+  const type = resultKustoType(node, lowerer.ctx);
+  const lt = typeOf(left);
+  const rt = typeOf(right);
+  if (kind === "AddExpression") {
+    if (lt === "datetime" && rt === "timespan") return call("datetime_add", "datetime", left, right);
+    if (lt === "timespan" && rt === "datetime") return call("datetime_add", "datetime", right, left);
+  }
+  if (kind === "SubtractExpression") {
+    if (lt === "datetime" && rt === "datetime") return call("datetime_diff_ticks", "timespan", left, right);
+    if (lt === "datetime" && rt === "timespan") return call("datetime_add", "datetime", left, call("neg", "timespan", right));
+  }
+  if (kind === "DivideExpression" && lt === "timespan" && rt === "timespan") {
+    return call("div", "real", call("to_real", "real", left), right);
+  }
+  const fn = { AddExpression: "add", SubtractExpression: "sub", MultiplyExpression: "mul", DivideExpression: "div", ModuloExpression: "mod" }[
+    kind
+  ] as string;
+  return call(fn, type, left, right);
+}
+
+function lowerIn(node: SyntaxNode, kind: string, scope: RowScope, lowerer: ExprLowerer): Expr {
+  const value = lowerer.lower(child<SyntaxNode>(node, "Left") as SyntaxNode, scope);
+  const negated = kind.startsWith("Not");
+  const caseInsensitive = kind.includes("Ci");
+  const items = elementsOf<SyntaxNode>(child(child(node, "Right"), "Expressions"));
+  const first = items[0];
+  if (items.length === 1 && first !== undefined && resultTypeOf(first)?.IsTabular === true) {
+    const relation = lowerer.lowerTabular(first);
+    if (caseInsensitive) throw lowerer.ctx.notSupported("in~ with a tabular operand", node);
+    return { kind: "in-relation", value, relation, negated, type: "bool" };
+  }
+  const values = items.map((item) => lowerer.lower(item, scope));
+  const test = call(caseInsensitive ? "in_ci" : "in", "bool", value, ...values);
+  return negated ? call("not", "bool", test) : test;
+}
+
+export function dynamicMember(target: Expr, key: Expr, ctx: LoweringContext, node: SyntaxNode): Expr {
+  if (typeOf(target) !== "dynamic") throw ctx.notSupported("member access on a non-dynamic value", node);
+  if (key.kind !== "literal") throw ctx.notSupported("a computed dynamic member", node);
+  return call("json_member", "dynamic", target, key);
+}

@@ -1,0 +1,129 @@
+// The small relational IR between Kusto's typed syntax tree and SQL. It knows Kusto's types and nothing
+// of any SQL dialect: every operation that a dialect spells differently is a named `call`.
+
+import type { KustoType } from "@svcmap/model";
+
+export interface Column {
+  readonly name: string;
+  readonly type: KustoType;
+}
+
+export type Literal =
+  | { readonly type: "string" | "guid"; readonly value: string | null }
+  | { readonly type: "int" | "long" | "real" | "decimal"; readonly value: number | bigint | null }
+  | { readonly type: "bool"; readonly value: boolean | null }
+  /** datetime as microseconds since the Unix epoch (DuckDB's precision). */
+  | { readonly type: "datetime"; readonly value: bigint | null }
+  /** timespan as 100-ns ticks. */
+  | { readonly type: "timespan"; readonly value: bigint | null }
+  /** dynamic as JSON text. */
+  | { readonly type: "dynamic"; readonly value: string | null };
+
+export type Expr =
+  | { readonly kind: "column"; readonly name: string; readonly type: KustoType }
+  | { readonly kind: "literal"; readonly literal: Literal }
+  | { readonly kind: "call"; readonly fn: string; readonly args: readonly Expr[]; readonly type: KustoType }
+  | {
+      readonly kind: "case";
+      readonly whens: readonly { readonly when: Expr; readonly then: Expr }[];
+      readonly otherwise: Expr;
+      readonly type: KustoType;
+    }
+  /** toscalar(): the first column of the relation's first row. */
+  | { readonly kind: "scalar-subquery"; readonly relation: Rel; readonly type: KustoType }
+  /** `x in (table)`: membership in the relation's first column. */
+  | { readonly kind: "in-relation"; readonly value: Expr; readonly relation: Rel; readonly negated: boolean; readonly type: "bool" };
+
+export interface NamedExpr {
+  readonly name: string;
+  readonly expr: Expr;
+}
+
+export interface Aggregate {
+  readonly name: string;
+  /** An aggregate function of the dialect, e.g. count, sum, arg_max. */
+  readonly fn: string;
+  readonly args: readonly Expr[];
+  readonly type: KustoType;
+  /** Only rows where this holds are aggregated (countif, sumif, …). */
+  readonly filter?: Expr;
+  readonly distinct?: boolean;
+}
+
+export interface SortKey {
+  readonly expr: Expr;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+export type JoinKind =
+  | "inner"
+  | "innerunique"
+  | "leftouter"
+  | "rightouter"
+  | "fullouter"
+  | "leftsemi"
+  | "rightsemi"
+  | "leftanti"
+  | "rightanti";
+
+export type Rel =
+  | { readonly kind: "table"; readonly table: string; readonly columns: readonly Column[] }
+  | { readonly kind: "values"; readonly columns: readonly Column[]; readonly rows: readonly (readonly Literal[])[] }
+  | { readonly kind: "project"; readonly input: Rel; readonly items: readonly NamedExpr[]; readonly columns: readonly Column[] }
+  | { readonly kind: "filter"; readonly input: Rel; readonly condition: Expr; readonly columns: readonly Column[] }
+  | {
+      readonly kind: "aggregate";
+      readonly input: Rel;
+      readonly groups: readonly NamedExpr[];
+      readonly aggregates: readonly Aggregate[];
+      readonly columns: readonly Column[];
+    }
+  | { readonly kind: "sort"; readonly input: Rel; readonly keys: readonly SortKey[]; readonly columns: readonly Column[] }
+  | { readonly kind: "limit"; readonly input: Rel; readonly count: number; readonly columns: readonly Column[] }
+  | { readonly kind: "distinct"; readonly input: Rel; readonly columns: readonly Column[] }
+  | {
+      readonly kind: "join";
+      readonly joinKind: JoinKind;
+      readonly left: Rel;
+      readonly right: Rel;
+      /** Pairs of (left column, right column) that must be equal. */
+      readonly on: readonly (readonly [string, string])[];
+      /** Output: for each column, which side and which input column it comes from. */
+      readonly output: readonly { readonly side: "left" | "right"; readonly from: string; readonly name: string }[];
+      readonly columns: readonly Column[];
+    }
+  | { readonly kind: "union"; readonly inputs: readonly Rel[]; readonly columns: readonly Column[] }
+  /** One row per element of a dynamic array column (mv-expand); other columns repeat. */
+  | {
+      readonly kind: "expand";
+      readonly input: Rel;
+      readonly expansions: readonly { readonly name: string; readonly expr: Expr; readonly type: KustoType }[];
+      readonly limit?: number;
+      readonly columns: readonly Column[];
+    }
+  /** range: one column of values from `from` to `to` by `step`. */
+  | { readonly kind: "range"; readonly name: string; readonly from: Expr; readonly to: Expr; readonly step: Expr; readonly columns: readonly Column[] }
+  /** An operator that runs in TypeScript over its materialised input (evaluate autocluster, …). */
+  | { readonly kind: "plugin"; readonly plugin: string; readonly args: readonly Expr[]; readonly input: Rel; readonly columns: readonly Column[] }
+  /** A relation shared by several uses (let of a table, materialize): generated once as a CTE. */
+  | { readonly kind: "shared"; readonly id: number; readonly input: Rel; readonly materialized: boolean; readonly columns: readonly Column[] };
+
+export const columnRef = (column: Column): Expr => ({ kind: "column", name: column.name, type: column.type });
+
+export function lit(literal: Literal): Expr {
+  return { kind: "literal", literal };
+}
+
+export function call(fn: string, type: KustoType, ...args: Expr[]): Expr {
+  return { kind: "call", fn, args, type };
+}
+
+export function typeOf(expr: Expr): KustoType {
+  switch (expr.kind) {
+    case "literal":
+      return expr.literal.type;
+    default:
+      return expr.type;
+  }
+}

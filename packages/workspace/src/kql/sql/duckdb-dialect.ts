@@ -1,0 +1,434 @@
+// DuckDB's spelling of every named operation. Nothing outside this file may assume DuckDB.
+
+import type { KustoType } from "@svcmap/model";
+import { formatTimespan } from "@svcmap/model";
+import { duckdbTypeOf } from "../../store/duckdb-types.js";
+import { quoteIdent, quoteNumber, quoteString } from "../../store/quote.js";
+import type { Literal } from "../lower/ir.js";
+import type { Dialect, SqlArg } from "./dialect.js";
+
+/** Microseconds between 0001-01-01 and 1970-01-01: Kusto aligns bins of datetimes to year 1. */
+const yearOneOffsetMicros = 62_135_596_800_000_000n;
+
+type Renderer = (args: readonly SqlArg[], type: KustoType) => string | undefined;
+
+const a = (args: readonly SqlArg[], i: number): string => (args[i] as SqlArg).sql;
+const t = (args: readonly SqlArg[], i: number): KustoType | undefined => args[i]?.type;
+
+function likePattern(args: readonly SqlArg[], i: number, prefix: string, suffix: string): string | undefined {
+  const literal = args[i]?.literal;
+  if (literal === undefined || typeof literal.value !== "string") return undefined;
+  const escaped = literal.value.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return `${quoteString(`${prefix}${escaped}${suffix}`)} ESCAPE '\\'`;
+}
+
+/** Kusto's `has`: the needle appears as whole terms, bounded by non-alphanumeric characters. */
+function termPattern(args: readonly SqlArg[], i: number, where: "whole" | "prefix" | "suffix", caseSensitive: boolean): string | undefined {
+  const literal = args[i]?.literal;
+  if (literal === undefined || typeof literal.value !== "string") return undefined;
+  const escaped = literal.value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const before = where === "suffix" ? "" : "(^|[^[:alnum:]])";
+  const after = where === "prefix" ? "" : "([^[:alnum:]]|$)";
+  const flags = caseSensitive ? "" : "(?i)";
+  return quoteString(`${flags}${before}${escaped}${after}`);
+}
+
+function textOf(arg: SqlArg): string {
+  switch (arg.type) {
+    case "string":
+      return arg.sql;
+    case "datetime":
+      return `strftime(${arg.sql}, '%Y-%m-%dT%H:%M:%S.%fZ')`;
+    case "dynamic":
+      return `CASE WHEN json_type(${arg.sql}) = 'VARCHAR' THEN ${arg.sql}->>'$' ELSE CAST(${arg.sql} AS VARCHAR) END`;
+    case "bool":
+      return `CASE WHEN ${arg.sql} THEN 'true' WHEN NOT ${arg.sql} THEN 'false' END`;
+    case "timespan":
+      return `svcmap_timespan_text(${arg.sql})`;
+    default:
+      return `CAST(${arg.sql} AS VARCHAR)`;
+  }
+}
+
+function toDynamic(arg: SqlArg): string {
+  if (arg.type === "dynamic") return arg.sql;
+  if (arg.type === "string") return `CASE WHEN json_valid(${arg.sql}) THEN CAST(${arg.sql} AS JSON) ELSE to_json(${arg.sql}) END`;
+  if (arg.type === "datetime" || arg.type === "timespan" || arg.type === "guid") return `to_json(${textOf(arg)})`;
+  return `to_json(${arg.sql})`;
+}
+
+function numeric(arg: SqlArg, to: "BIGINT" | "INTEGER" | "DOUBLE"): string {
+  if (arg.type === "string") return `TRY_CAST(${arg.sql} AS ${to})`;
+  if (arg.type === "dynamic") return `TRY_CAST(${textOf(arg)} AS ${to})`;
+  if (arg.type === "bool") return `CAST(${arg.sql} AS ${to})`;
+  if (arg.type === "datetime") return to === "DOUBLE" ? `CAST(epoch_us(${arg.sql}) * 10 AS DOUBLE)` : `epoch_us(${arg.sql}) * 10`;
+  if (to === "BIGINT" || to === "INTEGER") return `CAST(trunc(${arg.sql}) AS ${to})`;
+  return `CAST(${arg.sql} AS ${to})`;
+}
+
+const datetimeParts: Readonly<Record<string, string>> = {
+  year: "year",
+  quarter: "quarter",
+  month: "month",
+  week_of_year: "weekofyear",
+  weekofyear: "weekofyear",
+  day: "day",
+  dayofyear: "dayofyear",
+  hour: "hour",
+  minute: "minute",
+  second: "second",
+  millisecond: "millisecond",
+  microsecond: "microsecond",
+};
+
+const arithmeticOperator: Readonly<Record<string, string>> = { add: "+", sub: "-", mul: "*", mod: "%" };
+const comparison: Readonly<Record<string, string>> = { eq: "=", ne: "<>", lt: "<", le: "<=", gt: ">", ge: ">=" };
+
+const renderers: Readonly<Record<string, Renderer>> = {
+  and: (x) => `(${a(x, 0)} AND ${a(x, 1)})`,
+  or: (x) => `(${a(x, 0)} OR ${a(x, 1)})`,
+  not: (x) => `(NOT ${a(x, 0)})`,
+  neg: (x) => `(-${a(x, 0)})`,
+  div: (x, type) =>
+    type === "real" || t(x, 0) === "real" || t(x, 1) === "real"
+      ? `(CAST(${a(x, 0)} AS DOUBLE) / ${a(x, 1)})`
+      : type === "timespan"
+        ? `CAST(trunc(${a(x, 0)} / ${a(x, 1)}) AS BIGINT)`
+        : `CAST(trunc(${a(x, 0)} / ${a(x, 1)}) AS ${duckdbTypeOf[type]})`,
+  eq_ci: (x) => `(lower(${a(x, 0)}) = lower(${a(x, 1)}))`,
+  ne_ci: (x) => `(lower(${a(x, 0)}) <> lower(${a(x, 1)}))`,
+  in: (x) => `(${a(x, 0)} IN (${x.slice(1).map((v) => v.sql).join(", ")}))`,
+  in_ci: (x) => `(lower(${a(x, 0)}) IN (${x.slice(1).map((v) => `lower(${v.sql})`).join(", ")}))`,
+  contains: (x) => {
+    const p = likePattern(x, 1, "%", "%");
+    return p ? `(${a(x, 0)} ILIKE ${p})` : `(strpos(lower(${a(x, 0)}), lower(${a(x, 1)})) > 0)`;
+  },
+  contains_cs: (x) => `(strpos(${a(x, 0)}, ${a(x, 1)}) > 0)`,
+  startswith: (x) => {
+    const p = likePattern(x, 1, "", "%");
+    return p ? `(${a(x, 0)} ILIKE ${p})` : `starts_with(lower(${a(x, 0)}), lower(${a(x, 1)}))`;
+  },
+  startswith_cs: (x) => `starts_with(${a(x, 0)}, ${a(x, 1)})`,
+  endswith: (x) => {
+    const p = likePattern(x, 1, "%", "");
+    return p ? `(${a(x, 0)} ILIKE ${p})` : `ends_with(lower(${a(x, 0)}), lower(${a(x, 1)}))`;
+  },
+  endswith_cs: (x) => `ends_with(${a(x, 0)}, ${a(x, 1)})`,
+  has: (x) => maybe(termPattern(x, 1, "whole", false), (p) => `regexp_matches(${a(x, 0)}, ${p})`),
+  has_cs: (x) => maybe(termPattern(x, 1, "whole", true), (p) => `regexp_matches(${a(x, 0)}, ${p})`),
+  hasprefix: (x) => maybe(termPattern(x, 1, "prefix", false), (p) => `regexp_matches(${a(x, 0)}, ${p})`),
+  hasprefix_cs: (x) => maybe(termPattern(x, 1, "prefix", true), (p) => `regexp_matches(${a(x, 0)}, ${p})`),
+  hassuffix: (x) => maybe(termPattern(x, 1, "suffix", false), (p) => `regexp_matches(${a(x, 0)}, ${p})`),
+  hassuffix_cs: (x) => maybe(termPattern(x, 1, "suffix", true), (p) => `regexp_matches(${a(x, 0)}, ${p})`),
+  matches_regex: (x) => `regexp_matches(${a(x, 0)}, ${a(x, 1)})`,
+  like: (x) => `(${a(x, 0)} LIKE ${a(x, 1)})`,
+  isnull: (x) => `(${a(x, 0)} IS NULL)`,
+  isempty: (x) =>
+    t(x, 0) === "string"
+      ? `(${a(x, 0)} IS NULL OR ${a(x, 0)} = '')`
+      : t(x, 0) === "dynamic"
+        ? `(${a(x, 0)} IS NULL OR CAST(${a(x, 0)} AS VARCHAR) IN ('""', 'null'))`
+        : `(${a(x, 0)} IS NULL)`,
+  tostring: (x) => `coalesce(${textOf(x[0] as SqlArg)}, '')`,
+  strcat: (x) => `concat(${x.map((v) => v.sql).join(", ")})`,
+  strcat_delim: (x) => `concat_ws(${x.map((v) => `coalesce(${v.sql}, '')`).join(", ")})`,
+  strlen: (x) => `CAST(length(${a(x, 0)}) AS BIGINT)`,
+  tolower: (x) => `lower(${a(x, 0)})`,
+  toupper: (x) => `upper(${a(x, 0)})`,
+  substring: (x) =>
+    x.length > 2
+      ? `coalesce(substring(${a(x, 0)}, ${a(x, 1)} + 1, ${a(x, 2)}), '')`
+      : `coalesce(substring(${a(x, 0)}, ${a(x, 1)} + 1), '')`,
+  indexof: (x) => `(strpos(${a(x, 0)}, ${a(x, 1)}) - 1)`,
+  replace_string: (x) => `replace(${a(x, 0)}, ${a(x, 1)}, ${a(x, 2)})`,
+  replace_regex: (x) => `regexp_replace(${a(x, 0)}, ${a(x, 1)}, ${a(x, 2)}, 'g')`,
+  trim: (x) => `regexp_replace(${a(x, 1)}, concat('^(', ${a(x, 0)}, ')+|(', ${a(x, 0)}, ')+$'), '', 'g')`,
+  reverse: (x) => `reverse(${a(x, 0)})`,
+  split: (x) =>
+    x.length > 2
+      ? `to_json([string_split(${a(x, 0)}, ${a(x, 1)})[${a(x, 2)} + 1]])`
+      : `to_json(string_split(${a(x, 0)}, ${a(x, 1)}))`,
+  extract: (x) => `coalesce(regexp_extract(${a(x, 2)}, ${a(x, 0)}, CAST(${a(x, 1)} AS INTEGER)), '')`,
+  countof: (x) => `CAST((length(${a(x, 0)}) - length(replace(${a(x, 0)}, ${a(x, 1)}, ''))) / length(${a(x, 1)}) AS BIGINT)`,
+  coalesce: (x) => `coalesce(${x.map((v) => v.sql).join(", ")})`,
+  tolong: (x) => numeric(x[0] as SqlArg, "BIGINT"),
+  toint: (x) => numeric(x[0] as SqlArg, "INTEGER"),
+  toreal: (x) => numeric(x[0] as SqlArg, "DOUBLE"),
+  to_real: (x) => numeric(x[0] as SqlArg, "DOUBLE"),
+  todecimal: (x) => numeric(x[0] as SqlArg, "DOUBLE"),
+  tobool: (x) =>
+    t(x, 0) === "string" || t(x, 0) === "dynamic"
+      ? `CASE lower(${textOf(x[0] as SqlArg)}) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE WHEN '1' THEN TRUE WHEN '0' THEN FALSE END`
+      : `(${a(x, 0)} <> 0)`,
+  todatetime: (x) =>
+    t(x, 0) === "datetime" ? a(x, 0) : `TRY_CAST(replace(replace(${textOf(x[0] as SqlArg)}, 'T', ' '), 'Z', '') AS TIMESTAMP)`,
+  totimespan: (x) => (t(x, 0) === "timespan" ? a(x, 0) : t(x, 0) === "string" ? undefined : `CAST(${a(x, 0)} AS BIGINT)`),
+  todynamic: (x) => toDynamic(x[0] as SqlArg),
+  toguid: (x) => `TRY_CAST(${a(x, 0)} AS UUID)`,
+  datetime_add: (x) => `(${a(x, 0)} + to_microseconds(CAST(${a(x, 1)} // 10 AS BIGINT)))`,
+  datetime_diff_ticks: (x) => `((epoch_us(${a(x, 0)}) - epoch_us(${a(x, 1)})) * 10)`,
+  bin_datetime: (x) => {
+    const ticks = x[1]?.literal?.value;
+    if (typeof ticks !== "bigint" || ticks <= 0n) return undefined;
+    const span = ticks / 10n;
+    if (span === 0n) return undefined;
+    const offset = yearOneOffsetMicros % span === 0n ? 0n : yearOneOffsetMicros;
+    const shifted = offset === 0n ? `epoch_us(${a(x, 0)})` : `(epoch_us(${a(x, 0)}) + ${quoteNumber(offset)})`;
+    const floored = `(${shifted} // ${quoteNumber(span)}) * ${quoteNumber(span)}`;
+    return `make_timestamp(${offset === 0n ? floored : `${floored} - ${quoteNumber(offset)}`})`;
+  },
+  bin_number: (x, type) =>
+    type === "real"
+      ? `(floor(${a(x, 0)} / ${a(x, 1)}) * ${a(x, 1)})`
+      : `CAST(floor(${a(x, 0)} / ${a(x, 1)}) * ${a(x, 1)} AS ${duckdbTypeOf[type]})`,
+  startofday: (x) => `date_trunc('day', ${a(x, 0)})`,
+  startofweek: (x) => `(date_trunc('day', ${a(x, 0)}) - to_days(CAST(dayofweek(${a(x, 0)}) AS INTEGER)))`,
+  startofmonth: (x) => `date_trunc('month', ${a(x, 0)})`,
+  startofyear: (x) => `date_trunc('year', ${a(x, 0)})`,
+  endofday: (x) => `(date_trunc('day', ${a(x, 0)}) + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND)`,
+  dayofweek: (x) => `(CAST(dayofweek(${a(x, 0)}) AS BIGINT) * 864000000000)`,
+  dayofmonth: (x) => `CAST(day(${a(x, 0)}) AS INTEGER)`,
+  dayofyear: (x) => `CAST(dayofyear(${a(x, 0)}) AS INTEGER)`,
+  hourofday: (x) => `CAST(hour(${a(x, 0)}) AS INTEGER)`,
+  getmonth: (x) => `CAST(month(${a(x, 0)}) AS INTEGER)`,
+  monthofyear: (x) => `CAST(month(${a(x, 0)}) AS INTEGER)`,
+  getyear: (x) => `CAST(year(${a(x, 0)}) AS INTEGER)`,
+  unixtime_seconds_todatetime: (x) => `make_timestamp(CAST(${a(x, 0)} * 1000000 AS BIGINT))`,
+  unixtime_milliseconds_todatetime: (x) => `make_timestamp(CAST(${a(x, 0)} * 1000 AS BIGINT))`,
+  array_length: (x) => `CASE WHEN json_type(${a(x, 0)}) = 'ARRAY' THEN CAST(json_array_length(${a(x, 0)}) AS BIGINT) END`,
+  json_member: (x) => {
+    const key = x[1]?.literal?.value;
+    if (typeof key === "string") return `json_extract(${a(x, 0)}, ${quoteString(`/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`)})`;
+    if (typeof key === "bigint" || typeof key === "number") {
+      return Number(key) >= 0 ? `json_extract(${a(x, 0)}, ${quoteString(`/${Number(key)}`)})` : undefined;
+    }
+    return undefined;
+  },
+  pack: (x) => {
+    const parts: string[] = [];
+    for (let i = 0; i + 1 < x.length; i += 2) parts.push(`${a(x, i)}, ${toDynamic(x[i + 1] as SqlArg)}`);
+    return `CAST(json_object(${parts.join(", ")}) AS JSON)`;
+  },
+  pack_array: (x) => `CAST(json_array(${x.map((v) => toDynamic(v)).join(", ")}) AS JSON)`,
+  set_has_element: (x) => `list_contains(CAST(${a(x, 0)} AS JSON[]), ${toDynamic(x[1] as SqlArg)})`,
+  abs: (x) => `abs(${a(x, 0)})`,
+  round: (x) => (x.length > 1 ? `round(${a(x, 0)}, CAST(${a(x, 1)} AS INTEGER))` : `round(${a(x, 0)})`),
+  ceiling: (x) => `ceiling(${a(x, 0)})`,
+  sqrt: (x) => `sqrt(${a(x, 0)})`,
+  exp: (x) => `exp(${a(x, 0)})`,
+  log: (x) => `ln(${a(x, 0)})`,
+  log10: (x) => `log10(${a(x, 0)})`,
+  log2: (x) => `log2(${a(x, 0)})`,
+  pow: (x) => `pow(${a(x, 0)}, ${a(x, 1)})`,
+  hash_md5: (x) => `md5(${a(x, 0)})`,
+  hash_sha256: (x) => `sha256(${a(x, 0)})`,
+  max_of: (x) => `greatest(${x.map((v) => v.sql).join(", ")})`,
+  min_of: (x) => `least(${x.map((v) => v.sql).join(", ")})`,
+  isnan: (x) => `isnan(${a(x, 0)})`,
+  isfinite: (x) => `isfinite(${a(x, 0)})`,
+  ipv4_is_private: (x) =>
+    `(regexp_matches(${a(x, 0)}, '^(10\\.|192\\.168\\.|172\\.(1[6-9]|2[0-9]|3[01])\\.)'))`,
+  parse_ipv4: (x) => `svcmap_ipv4_number(${a(x, 0)})`,
+  ipv4_is_in_range: (x) => `svcmap_ipv4_in_range(${a(x, 0)}, ${a(x, 1)})`,
+  ipv4_is_match: (x) => `svcmap_ipv4_in_range(${a(x, 0)}, ${a(x, 1)})`,
+};
+
+function maybe(value: string | undefined, render: (v: string) => string): string | undefined {
+  return value === undefined ? undefined : render(value);
+}
+
+/** Each takes the FILTER clause ("" or " FILTER (WHERE …)") to place right after its aggregate call. */
+const aggregates: Readonly<Record<string, (args: readonly SqlArg[], type: KustoType, f: string) => string | undefined>> = {
+  count: (_x, _type, f) => `CAST(count(*)${f} AS BIGINT)`,
+  sum: (x, type, f) => `CAST(sum(${a(x, 0)})${f} AS ${duckdbTypeOf[type]})`,
+  avg: (x, _type, f) => `avg(${a(x, 0)})${f}`,
+  min: (x, _type, f) => `min(${a(x, 0)})${f}`,
+  max: (x, _type, f) => `max(${a(x, 0)})${f}`,
+  dcount: (x, _type, f) => `CAST(count(DISTINCT ${a(x, 0)})${f} AS BIGINT)`,
+  take_any: (x, _type, f) => `any_value(${a(x, 0)})${f}`,
+  make_set: (x, _type, f) =>
+    x[0]?.type === "dynamic"
+      ? `coalesce(to_json(list_distinct(flatten(list(${asJsonList(a(x, 0))})${f}))), '[]')`
+      : `coalesce(to_json(list(DISTINCT ${a(x, 0)})${f}), '[]')`,
+  make_list: (x, _type, f) =>
+    x[0]?.type === "dynamic"
+      ? `coalesce(to_json(flatten(list(${asJsonList(a(x, 0))})${f})), '[]')`
+      : `coalesce(to_json(list(${a(x, 0)})${f}), '[]')`,
+  stdev: (x, _type, f) => `stddev_samp(${a(x, 0)})${f}`,
+  stdevp: (x, _type, f) => `stddev_pop(${a(x, 0)})${f}`,
+  variance: (x, _type, f) => `var_samp(${a(x, 0)})${f}`,
+  variancep: (x, _type, f) => `var_pop(${a(x, 0)})${f}`,
+  percentile: (x, _type, f) => `quantile_disc(${a(x, 0)}, ${a(x, 1)} / 100.0)${f}`,
+};
+
+/** make_set/make_list add an array's elements, not the array itself. */
+function asJsonList(value: string): string {
+  return `CASE WHEN json_type(${value}) = 'ARRAY' THEN CAST(${value} AS JSON[]) ELSE [${value}] END`;
+}
+
+export const duckdbDialect: Dialect = {
+  name: "duckdb",
+  quoteIdent,
+  literal: literalSql,
+  call(fn, args, type) {
+    const [base, parameter] = fn.split(":") as [string, string | undefined];
+    if (parameter !== undefined) return parameterised(base, parameter, args);
+    const operator = arithmeticOperator[fn];
+    if (operator !== undefined) return `(${a(args, 0)} ${operator} ${a(args, 1)})`;
+    const compare = comparison[fn];
+    if (compare !== undefined) return `(${a(args, 0)} ${compare} ${a(args, 1)})`;
+    return renderers[fn]?.(args, type);
+  },
+  aggregate(fn, args, type, filter) {
+    return aggregates[fn]?.(args, type, filter === undefined ? "" : ` FILTER (WHERE ${filter})`);
+  },
+  argExtreme(fn, by, row) {
+    const fields = row.map((r, i) => `${quoteString(`f${i}`)}: ${r.sql}`).join(", ");
+    return `${fn}({${fields}}, ${by.sql})`;
+  },
+  structField(struct, index) {
+    return `struct_extract(${struct}, ${quoteString(`f${index}`)})`;
+  },
+  oneRowPerKey(source, keys) {
+    return `SELECT DISTINCT ON (${keys.join(", ")}) * FROM ${source}`;
+  },
+  unnestDynamic(value) {
+    return `unnest(${asJsonList(value)})`;
+  },
+  fromDynamic(value, type) {
+    switch (type) {
+      case "dynamic":
+        return value;
+      case "string":
+        return `coalesce(${textOf({ sql: value, type: "dynamic" })}, '')`;
+      case "datetime":
+        return `TRY_CAST(replace(replace(${value}->>'$', 'T', ' '), 'Z', '') AS TIMESTAMP)`;
+      case "bool":
+        return `TRY_CAST(${value}->>'$' AS BOOLEAN)`;
+      case "timespan":
+        return `TRY_CAST(${value}->>'$' AS BIGINT)`;
+      default:
+        return `TRY_CAST(${value}->>'$' AS ${duckdbTypeOf[type]})`;
+    }
+  },
+  range(name, from, to, step) {
+    if (from.type === "datetime") {
+      return `SELECT "range" AS ${quoteIdent(name)} FROM range(${from.sql}, ${to.sql} + to_microseconds(1), to_microseconds(CAST(${step.sql} // 10 AS BIGINT)))`;
+    }
+    return `SELECT "generate_series" AS ${quoteIdent(name)} FROM generate_series(${from.sql}, ${to.sql}, ${step.sql})`;
+  },
+  cte(name, body, materialized) {
+    return `${quoteIdent(name)} AS ${materialized ? "MATERIALIZED " : ""}(${body})`;
+  },
+  typedNull(type) {
+    return `CAST(NULL AS ${duckdbTypeOf[type]})`;
+  },
+  emptyRelation(columns) {
+    if (columns.length === 0) return "SELECT 1 AS __row WHERE FALSE";
+    return `SELECT ${columns.map((c) => `CAST(NULL AS ${duckdbTypeOf[c.type]}) AS ${quoteIdent(c.name)}`).join(", ")} WHERE FALSE`;
+  },
+};
+
+function parameterised(base: string, parameter: string, args: readonly SqlArg[]): string | undefined {
+  if (base === "datetime_part") {
+    const part = datetimeParts[parameter];
+    return part === undefined ? undefined : `CAST(date_part(${quoteString(part)}, ${a(args, 0)}) AS INTEGER)`;
+  }
+  if (base === "datetime_diff") {
+    const part = datetimeParts[parameter] ?? parameter;
+    if (!["year", "quarter", "month", "week", "day", "hour", "minute", "second", "millisecond", "microsecond"].includes(part)) return undefined;
+    return `date_diff(${quoteString(part)}, ${a(args, 1)}, ${a(args, 0)})`;
+  }
+  if (base === "datetime_add_part") {
+    const part = datetimeParts[parameter] ?? parameter;
+    if (!["year", "quarter", "month", "week", "day", "hour", "minute", "second", "millisecond", "microsecond"].includes(part)) return undefined;
+    return `(${a(args, 1)} + to_${part === "quarter" ? "months" : `${part}s`}(CAST(${part === "quarter" ? `${a(args, 0)} * 3` : a(args, 0)} AS INTEGER)))`;
+  }
+  if (base === "format_datetime") {
+    const format = kustoDatetimeFormat(parameter);
+    return format === undefined ? undefined : `strftime(${a(args, 0)}, ${quoteString(format)})`;
+  }
+  if (base === "arg_max" || base === "arg_min") return undefined;
+  return undefined;
+}
+
+/** Kusto's format_datetime specifiers mapped onto strftime's. */
+function kustoDatetimeFormat(format: string): string | undefined {
+  const tokens: [RegExp, string][] = [
+    [/^yyyy/, "%Y"],
+    [/^yy/, "%y"],
+    [/^MM/, "%m"],
+    [/^dd/, "%d"],
+    [/^HH/, "%H"],
+    [/^hh/, "%I"],
+    [/^mm/, "%M"],
+    [/^ss/, "%S"],
+    [/^fffffff|^ffffff/, "%f"],
+    [/^fff/, "%g"],
+    [/^tt/, "%p"],
+  ];
+  let out = "";
+  let rest = format;
+  while (rest.length > 0) {
+    const match = tokens.find(([re]) => re.test(rest));
+    if (match) {
+      const [re, replacement] = match;
+      out += replacement;
+      rest = rest.replace(re, "");
+    } else {
+      const ch = rest[0] as string;
+      if (/[a-zA-Z]/.test(ch)) return undefined;
+      out += ch === "%" ? "%%" : ch;
+      rest = rest.slice(1);
+    }
+  }
+  return out;
+}
+
+function literalSql(literal: Literal): string {
+  if (literal.value === null) return `CAST(NULL AS ${duckdbTypeOf[literal.type]})`;
+  switch (literal.type) {
+    case "string":
+      return quoteString(literal.value);
+    case "guid":
+      return `CAST(${quoteString(literal.value)} AS UUID)`;
+    case "int":
+      return `CAST(${quoteNumber(literal.value)} AS INTEGER)`;
+    case "long":
+      return quoteNumber(literal.value);
+    case "real":
+    case "decimal": {
+      const v = Number(literal.value);
+      if (Number.isNaN(v)) return "CAST('NaN' AS DOUBLE)";
+      if (!Number.isFinite(v)) return v > 0 ? "CAST('Infinity' AS DOUBLE)" : "CAST('-Infinity' AS DOUBLE)";
+      return `CAST(${quoteNumber(v)} AS DOUBLE)`;
+    }
+    case "bool":
+      return literal.value ? "TRUE" : "FALSE";
+    case "datetime":
+      return `make_timestamp(${quoteNumber(literal.value)})`;
+    case "timespan":
+      return quoteNumber(literal.value);
+    case "dynamic":
+      return `CAST(${quoteString(literal.value)} AS JSON)`;
+  }
+}
+
+/** SQL macros the dialect's renderings rely on; created once per connection. */
+export const duckdbMacros: readonly string[] = [
+  `CREATE OR REPLACE TEMP MACRO svcmap_timespan_text(ticks) AS CASE WHEN ticks IS NULL THEN NULL ELSE
+    concat(CASE WHEN ticks < 0 THEN '-' ELSE '' END,
+      CASE WHEN abs(ticks) >= 864000000000 THEN concat(CAST(abs(ticks) // 864000000000 AS VARCHAR), '.') ELSE '' END,
+      lpad(CAST((abs(ticks) // 36000000000) % 24 AS VARCHAR), 2, '0'), ':',
+      lpad(CAST((abs(ticks) // 600000000) % 60 AS VARCHAR), 2, '0'), ':',
+      lpad(CAST((abs(ticks) // 10000000) % 60 AS VARCHAR), 2, '0'),
+      CASE WHEN abs(ticks) % 10000000 <> 0 THEN concat('.', lpad(CAST(abs(ticks) % 10000000 AS VARCHAR), 7, '0')) ELSE '' END) END`,
+  `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_number(ip) AS CASE WHEN regexp_matches(ip, '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$') THEN
+    CAST(split_part(ip, '.', 1) AS BIGINT) * 16777216 + CAST(split_part(ip, '.', 2) AS BIGINT) * 65536 +
+    CAST(split_part(ip, '.', 3) AS BIGINT) * 256 + CAST(split_part(ip, '.', 4) AS BIGINT) END`,
+  `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_in_range(ip, range) AS
+    svcmap_ipv4_number(ip) // CAST(pow(2, 32 - coalesce(TRY_CAST(nullif(split_part(range, '/', 2), '') AS INTEGER), 32)) AS BIGINT)
+    = svcmap_ipv4_number(split_part(range, '/', 1)) // CAST(pow(2, 32 - coalesce(TRY_CAST(nullif(split_part(range, '/', 2), '') AS INTEGER), 32)) AS BIGINT)`,
+];
+
+export { formatTimespan };

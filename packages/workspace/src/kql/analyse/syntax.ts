@@ -31,6 +31,7 @@ function bridge(): { toArray(list: unknown): unknown[] } {
 
 /** Reads a typed child property of a node: the d.ts declares them per node class. */
 export function child<T = SyntaxNode>(node: unknown, property: string): T | null {
+  if (node === null || node === undefined) return null;
   const value = (node as Record<string, unknown>)[property];
   return (value ?? null) as T | null;
 }

@@ -118,7 +118,7 @@ export function lowerScalar(node: SyntaxNode, scope: RowScope, lowerer: ExprLowe
     case "ElementExpression": {
       const target = lowerer.lower(child<SyntaxNode>(node, "Expression") as SyntaxNode, scope);
       const brackets = child<SyntaxNode>(node, "Selector") as SyntaxNode;
-      const inner = elementsOf<SyntaxNode>(child(brackets, "Expressions"))[0];
+      const inner = child<SyntaxNode>(brackets, "Expression") ?? elementsOf<SyntaxNode>(child(brackets, "Expressions"))[0];
       if (inner === undefined) throw ctx.notSupported("an empty element selector", node);
       return dynamicMember(target, lowerer.lower(inner, scope), ctx, node);
     }
@@ -179,6 +179,8 @@ function evalStringConstant(node: SyntaxNode, lowerer: ExprLowerer): string {
 
 /** The plain name of a NameReference or NameDeclaration, without Kusto's ['…'] quoting. */
 export function nameText(node: SyntaxNode): string {
+  const own = (node as unknown as { SimpleName?: string }).SimpleName;
+  if (typeof own === "string" && own !== "") return own;
   const nameNode = child<SyntaxNode>(node, "Name");
   const simple = (nameNode as unknown as { SimpleName?: string } | null)?.SimpleName;
   if (typeof simple === "string") return simple;

@@ -79,6 +79,10 @@ export class QueryLowerer implements ExprLowerer {
         return this.lowerTabularCall(node);
       case "DataTableExpression":
         return this.lowerDataTable(node);
+      case "MaterializeExpression": {
+        const input = this.lowerTabular(child<SyntaxNode>(node, "Expression") as SyntaxNode);
+        return { kind: "shared", id: this.ctx.sharedId(), input, materialized: true, columns: input.columns };
+      }
       case "PrintOperator":
       case "SearchOperator":
       case "UnionOperator":

@@ -4,12 +4,16 @@ import type { Aggregate, Column, Expr, Rel } from "../lower/ir.js";
 import { typeOf } from "../lower/ir.js";
 import type { Dialect, SqlArg } from "./dialect.js";
 
-/** Column names as SQL sees them: Kusto's names, made unique where SQL would fold their case together. */
+/**
+ * Column names as SQL sees them: Kusto's names, made unique where SQL would fold their case together, and
+ * without NUL (SQL text cannot carry it). They are internal aliases: results are named from the IR.
+ */
 export function sqlNames(columns: readonly Column[]): string[] {
   const seen = new Set<string>();
   return columns.map((c) => {
-    let name = c.name;
-    for (let n = 2; seen.has(name.toLowerCase()); n++) name = `${c.name}_${n}`;
+    const base = c.name.replaceAll("\u0000", "\\0");
+    let name = base;
+    for (let n = 2; seen.has(name.toLowerCase()); n++) name = `${base}_${n}`;
     seen.add(name.toLowerCase());
     return name;
   });

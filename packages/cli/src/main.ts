@@ -6,7 +6,11 @@ export interface Command {
   run(args: readonly string[]): Promise<number>;
 }
 
-const commands: Readonly<Record<string, () => Promise<Command>>> = {};
+const commands: Readonly<Record<string, () => Promise<Command>>> = {
+  keys: async () => (await import("./commands/keys.js")).command,
+  query: async () => (await import("./commands/query.js")).command,
+  serve: async () => (await import("./commands/serve.js")).command,
+};
 
 function usage(): string {
   const lines = Object.keys(commands)

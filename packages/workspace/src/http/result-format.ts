@@ -56,13 +56,15 @@ function formatTable(table: ResultTable): string {
   const line = (values: readonly string[], pad: (value: string, i: number) => string): string =>
     values.map(pad).join("  ").trimEnd();
   const width = (i: number): number => widths[i] ?? 0;
+  const align = (v: string, i: number): string =>
+    rightAligned[i] ? v.padStart(width(i)) : v.padEnd(width(i));
   const out = [
-    line(header, (v, i) => v.padEnd(width(i))),
+    line(header, align),
     line(
       header.map((_, i) => "-".repeat(width(i))),
       (v) => v,
     ),
-    ...cells.map((row) => line(row, (v, i) => (rightAligned[i] ? v.padStart(width(i)) : v.padEnd(width(i))))),
+    ...cells.map((row) => line(row, align)),
   ];
   return `${out.join("\n")}\n`;
 }

@@ -1,0 +1,120 @@
+// svcmap serve: the workspace server alone, until SIGINT or SIGTERM.
+
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import {
+  ApiKeyStore,
+  createServer,
+  defaultHost,
+  defaultPort,
+  defaultRetentionDays,
+  KqlEngine,
+  ServerStartError,
+  type TlsFiles,
+} from "@svcmap/workspace";
+import type { Command } from "../main.js";
+import { defaultDataDir, openStore, runCommand, UsageError } from "./workspace-access.js";
+
+const usage = `usage: svcmap serve [--data DIR] [--port N] [--host H] [--tls-cert FILE --tls-key FILE]
+                    [--retention-days N] [--log-level LEVEL]
+
+  --data DIR            the workspace's data directory (default ${defaultDataDir})
+  --host H              address to listen on (default ${defaultHost}); any address other than a
+                        loopback one needs at least one API key (svcmap keys create)
+  --port N              port (default ${defaultPort}; 0 picks a free one)
+  --tls-cert/--tls-key  serve HTTPS with this PEM certificate chain and key (Azure SDK clients
+                        send keys only over HTTPS)
+  --retention-days N    delete rows older than N days (default ${defaultRetentionDays})
+  --log-level LEVEL     fatal, error, warn, info (default), debug, trace or silent
+`;
+
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+export const command: Command = {
+  summary: "run the workspace server (query API, health)",
+  run: (args) => runCommand(usage, () => serve(args)),
+};
+
+async function serve(args: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      data: { type: "string", default: defaultDataDir },
+      host: { type: "string", default: defaultHost },
+      port: { type: "string", default: String(defaultPort) },
+      "tls-cert": { type: "string" },
+      "tls-key": { type: "string" },
+      "retention-days": { type: "string" },
+      "log-level": { type: "string", default: "info" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const port = wholeNumber("--port", values.port ?? String(defaultPort), 0, 65_535);
+  const retentionDays =
+    values["retention-days"] === undefined
+      ? undefined
+      : wholeNumber("--retention-days", values["retention-days"], 1);
+  const level = values["log-level"] ?? "info";
+  if (!logLevels.includes(level)) throw new UsageError(`--log-level must be one of ${logLevels.join(", ")}`);
+  const tls = readTls(values["tls-cert"], values["tls-key"]);
+  const host = values.host ?? defaultHost;
+
+  const store = await openStore({
+    dataDir: values.data ?? defaultDataDir,
+    ...(retentionDays === undefined ? {} : { retentionDays }),
+  });
+  try {
+    const keys = await ApiKeyStore.open(store);
+    const server = await createServer({
+      store,
+      engine: new KqlEngine(store),
+      keys,
+      host,
+      port,
+      ...(tls === undefined ? {} : { tls }),
+      logger: { level },
+    });
+    const url = await server.listen();
+    store.startRetention(undefined, (error) => server.app.log.error({ err: error }, "retention failed"));
+    const guarded = await keys.hasActiveKeys();
+    process.stdout.write(
+      `svcmap workspace ${store.workspaceId} listening on ${url}\n` +
+        `  query API: ${url}/v1/workspaces/${store.workspaceId}/query (or .../workspaces/default/query)\n` +
+        `  ${guarded ? "API keys required" : "no API keys yet: open to every caller on this machine"}\n`,
+    );
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
+    server.app.log.info(`${signal}: shutting down`);
+    await server.close();
+    return 0;
+  } catch (error) {
+    if (error instanceof ServerStartError) {
+      process.stderr.write(`svcmap: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    store.close();
+  }
+}
+
+function wholeNumber(option: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new UsageError(`${option} must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function readTls(certFile: string | undefined, keyFile: string | undefined): TlsFiles | undefined {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined)
+    throw new UsageError("give --tls-cert and --tls-key together");
+  return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+}

@@ -1,0 +1,43 @@
+// Opening a data directory from the command line. DuckDB lets one process at a time write a database
+// file, so a command run beside `svcmap serve` on the same directory has to go through the server instead.
+
+import { WorkspaceStore, type StoreOptions } from "@svcmap/workspace";
+
+export const defaultDataDir = "./svcmap-data";
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export async function openStore(options: StoreOptions): Promise<WorkspaceStore> {
+  try {
+    return await WorkspaceStore.open(options);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/Could not set lock on file/i.test(message)) {
+      throw new Error(
+        `the data directory ${options.dataDir} is in use by another svcmap process (is 'svcmap serve' running ` +
+          `on it?); stop that process, or send the command to the server with --url`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** Runs a command body, turning usage mistakes into exit code 2 and other failures into exit code 1. */
+export async function runCommand(usage: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`svcmap: ${message}\n${usage}`);
+      return 2;
+    }
+    process.stderr.write(`svcmap: ${message}\n`);
+    return 1;
+  }
+}

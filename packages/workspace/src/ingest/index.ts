@@ -1,0 +1,8 @@
+export { IngestError, type RowLocation } from "./ingest-error.js";
+export { ingestBatch, resolveTableName, type IngestOptions, type IngestResult } from "./ingest-batch.js";
+export { fileRowSource, jsonTextRowSource, type RowFormat, type RowSource } from "./row-sources.js";
+export type { RawRow, ValueEncoding } from "./row-checker.js";
+export { ingestFiles } from "./ingest-files.js";
+export { parseIsoDateTime } from "./kusto-values.js";
+export { bytesPerMegabyte } from "./usage-accounting.js";
+export { defaultSourceSystem, isBillableTable, resourceIdFor, usageSolution } from "./record-defaults.js";

@@ -1,0 +1,92 @@
+import { isStoredTableName, storedTableNames, tables, type StoredTableName } from "@svcmap/model";
+import { RowAppender } from "../store/table-appender.js";
+import type { WorkspaceStore } from "../store/workspace-store.js";
+import { IngestError } from "./ingest-error.js";
+import { RowChecker } from "./row-checker.js";
+import type { RowSource } from "./row-sources.js";
+import { recordUsage } from "./usage-accounting.js";
+
+export interface IngestResult {
+  readonly table: StoredTableName;
+  readonly rows: number;
+  /** Sum of the rows' _BilledSize, as Usage counts it. */
+  readonly billedBytes: number;
+  readonly elapsedMs: number;
+}
+
+export interface IngestOptions {
+  /** TimeGenerated for rows without one; defaults to now. */
+  readonly arrivalTime?: Date;
+}
+
+/** The one table name check, so that every entry point words it the same way. */
+export function resolveTableName(name: string): StoredTableName {
+  if (isStoredTableName(name)) return name;
+  throw new IngestError(
+    { source: "--table" },
+    `unknown table "${name}"; the tables are ${storedTableNames.join(", ")}`,
+  );
+}
+
+/**
+ * Ingests every row of `sources` into `table` as one batch: one transaction, so that either every row is
+ * stored (and Usage updated) or, on the first bad row, nothing is and the tables are exactly as before.
+ * Batches against one store run one after another.
+ */
+export async function ingestBatch(
+  store: WorkspaceStore,
+  tableName: string,
+  sources: readonly RowSource[],
+  options: IngestOptions = {},
+): Promise<IngestResult> {
+  const table = resolveTableName(tableName);
+  return serialized(store, async () => {
+    const started = performance.now();
+    const checker = new RowChecker(table, store.workspaceId, (options.arrivalTime ?? new Date()).getTime());
+    const connection = await store.connect();
+    try {
+      await connection.run("BEGIN TRANSACTION");
+      let appender: RowAppender | undefined;
+      try {
+        appender = await RowAppender.open(connection, tables[table]);
+        for (const source of sources) {
+          const checkHeader = checker.checkColumnNames.bind(checker);
+          for await (const rows of source.rows(checkHeader)) {
+            for (const row of rows) checker.write(row, source.name, source.encoding, appender);
+          }
+        }
+        appender.close();
+        await recordUsage(connection, store.workspaceId, table, checker.tally);
+        await connection.run("COMMIT");
+      } catch (error) {
+        appender?.abort();
+        await connection.run("ROLLBACK");
+        throw error;
+      }
+      return {
+        table,
+        rows: checker.rows,
+        billedBytes: checker.tally.totalBytes,
+        elapsedMs: performance.now() - started,
+      };
+    } finally {
+      connection.closeSync();
+    }
+  });
+}
+
+const queues = new WeakMap<WorkspaceStore, Promise<unknown>>();
+
+/**
+ * Runs `work` after every batch already queued for `store`, whether those succeed or fail. Two batches at
+ * once would race to update the same Usage row, and DuckDB would fail one of them with a write conflict.
+ */
+function serialized<T>(store: WorkspaceStore, work: () => Promise<T>): Promise<T> {
+  const previous = queues.get(store) ?? Promise.resolve();
+  const next = previous.then(work);
+  queues.set(
+    store,
+    next.catch(() => undefined),
+  );
+  return next;
+}

@@ -1,0 +1,26 @@
+import type { WorkspaceStore } from "../store/workspace-store.js";
+import { ingestBatch, resolveTableName, type IngestOptions, type IngestResult } from "./ingest-batch.js";
+import { IngestError } from "./ingest-error.js";
+import { fileRowSource } from "./row-sources.js";
+
+/**
+ * Ingests files (or "-" for NDJSON on stdin) into one table as a single batch: if any row of any file is
+ * rejected, none is stored, so a corrected command can simply be run again.
+ */
+export async function ingestFiles(
+  store: WorkspaceStore,
+  table: string,
+  paths: readonly string[],
+  options: IngestOptions = {},
+): Promise<IngestResult> {
+  resolveTableName(table);
+  const sources = await Promise.all(
+    paths.map((path) =>
+      fileRowSource(path).catch((error: unknown) => {
+        const reason = error instanceof Error && "code" in error ? String(error.code) : String(error);
+        throw new IngestError({ source: path }, `cannot read the file (${reason})`);
+      }),
+    ),
+  );
+  return ingestBatch(store, table, sources, options);
+}

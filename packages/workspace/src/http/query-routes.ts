@@ -7,6 +7,7 @@ import { QueryError } from "../kql/errors.js";
 import type { QueryOptions, QueryResult } from "../kql/result.js";
 import {
   ApiError,
+  type ErrorResponseBody,
   badArgument,
   gatewayTimeout,
   serviceUnavailable,
@@ -15,7 +16,7 @@ import {
 } from "./api-error.js";
 import { appliedPreferences, parsePreferHeader } from "./prefer-header.js";
 import { GateAbortedError, QueueFullError, type QueryGate } from "./query-gate.js";
-import { queryErrorToApiError, queryResponseBody } from "./response-body.js";
+import { queryErrorToApiError, queryResponseBody, type QueryResponseBody } from "./response-body.js";
 
 /** Anything that runs KQL: the KqlEngine, or a stand-in in tests. */
 export interface QueryRunner {
@@ -64,14 +65,7 @@ export function registerQueryRoutes(app: FastifyInstance, context: QueryRouteCon
     "/v1/workspaces/:id/query",
     { config: { permission: "query" } },
     async (request, reply) => {
-      const body = request.body;
-      if (typeof body !== "object" || body === null || Array.isArray(body)) {
-        throw badArgument({
-          code: "InvalidBody",
-          message: "the request body must be a JSON object: {query, timespan?}",
-        });
-      }
-      const fields = body as Record<string, unknown>;
+      const fields = bodyFields(request.body, "the request body must be a JSON object: {query, timespan?}");
       return answer(context, request, reply, {
         workspace: request.params.id,
         query: fields["query"],
@@ -91,6 +85,9 @@ export function registerQueryRoutes(app: FastifyInstance, context: QueryRouteCon
         workspaces: request.query["workspaces"],
       }),
   );
+  app.post<{ Body: unknown }>("/v1/$batch", { config: { permission: "query" } }, async (request, reply) =>
+    sendJson(request, reply, await answerBatch(context, request.body, abandonSignal(reply))),
+  );
 }
 
 async function answer(
@@ -99,6 +96,18 @@ async function answer(
   reply: FastifyReply,
   input: QueryRequest,
 ): Promise<FastifyReply> {
+  const { body, applied } = await executeQuery(context, input, request.headers.prefer, abandonSignal(reply));
+  if (applied !== "") reply.header("preference-applied", applied);
+  return sendJson(request, reply, body);
+}
+
+/** One query request, validated, governed and answered; failures are thrown as ApiError. */
+async function executeQuery(
+  context: QueryRouteContext,
+  input: QueryRequest,
+  prefer: string | readonly string[] | undefined,
+  signal: AbortSignal,
+): Promise<{ body: QueryResponseBody; applied: string }> {
   if (!sameWorkspace(input.workspace, context.workspaceId)) throw workspaceNotFound(input.workspace);
   checkAdditionalWorkspaces(input.workspaces, context.workspaceId);
   if (typeof input.query !== "string" || input.query.trim() === "") {
@@ -116,27 +125,110 @@ async function answer(
   const query = input.query;
   const timespan =
     typeof input.timespan === "string" && input.timespan.trim() !== "" ? input.timespan.trim() : undefined;
-  const preferences = parsePreferHeader(request.headers.prefer);
+  const preferences = parsePreferHeader(prefer);
   const waitMs =
     preferences.waitSeconds === undefined
       ? context.limits.timeoutMs
       : Math.min(preferences.waitSeconds * 1000, context.limits.maxTimeoutMs);
 
   const started = performance.now();
-  const result = await runGoverned(context, query, reply, {
+  const result = await runGoverned(context, query, signal, {
     ...(timespan === undefined ? {} : { timespan }),
     timeoutMs: waitMs,
     maxRows: context.limits.maxRows,
     maxBytes: context.limits.maxBytes,
   });
   const body = queryResponseBody(result, { ...preferences, executionMs: performance.now() - started });
-
   const applied = appliedPreferences(
     preferences,
     preferences.waitSeconds === undefined ? undefined : waitMs / 1000,
   );
-  if (applied !== "") reply.header("preference-applied", applied);
-  return sendJson(request, reply, body);
+  return { body, applied };
+}
+
+/** The most queries one $batch request may carry. */
+const maxBatchSize = 32;
+
+interface BatchResponse {
+  readonly id: string;
+  readonly status: number;
+  readonly body: QueryResponseBody | ErrorResponseBody;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * POST /v1/$batch, the Query API's batch form (which LogsQueryClient.queryBatch uses): each query runs as
+ * its own request would, through the same gate, and answers with its own status and body.
+ */
+async function answerBatch(
+  context: QueryRouteContext,
+  rawBody: unknown,
+  signal: AbortSignal,
+): Promise<{ responses: BatchResponse[] }> {
+  const requests = bodyFields(rawBody, "the request body must be a JSON object: {requests: [...]}")[
+    "requests"
+  ];
+  if (!Array.isArray(requests) || requests.length === 0 || requests.length > maxBatchSize) {
+    throw badArgument({
+      code: "InvalidBatch",
+      message: `'requests' must be an array of 1 to ${maxBatchSize} queries`,
+    });
+  }
+  const responses = await Promise.all(
+    requests.map(async (entry: unknown, index): Promise<BatchResponse> => {
+      const item = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>) : {};
+      const id = typeof item["id"] === "string" ? item["id"] : String(index);
+      try {
+        const path = item["path"] ?? "/query";
+        if (path !== "/query")
+          throw badArgument({ code: "InvalidPath", message: `unknown path '${String(path)}'` });
+        const fields = bodyFields(item["body"] ?? {}, "each request's body must be a JSON object");
+        const headers = item["headers"];
+        const prefer =
+          typeof headers === "object" && headers !== null
+            ? Object.entries(headers).find(([name]) => name.toLowerCase() === "prefer")?.[1]
+            : undefined;
+        const { body, applied } = await executeQuery(
+          context,
+          {
+            workspace: typeof item["workspace"] === "string" ? item["workspace"] : "",
+            query: fields["query"],
+            timespan: fields["timespan"],
+            workspaces: fields["workspaces"],
+          },
+          typeof prefer === "string" ? prefer : undefined,
+          signal,
+        );
+        return {
+          id,
+          status: 200,
+          body,
+          ...(applied === "" ? {} : { headers: { "preference-applied": applied } }),
+        };
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        return { id, status: error.status, body: { error: error.info } };
+      }
+    }),
+  );
+  return { responses };
+}
+
+function bodyFields(body: unknown, complaint: string): Record<string, unknown> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw badArgument({ code: "InvalidBody", message: complaint });
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Aborts when the client goes away before its answer is written, so queued work is dropped. */
+function abandonSignal(reply: FastifyReply): AbortSignal {
+  const abandoned = new AbortController();
+  const onClose = (): void => {
+    if (!reply.raw.writableFinished) abandoned.abort();
+  };
+  reply.raw.once("close", onClose);
+  return abandoned.signal;
 }
 
 /**
@@ -147,14 +239,9 @@ async function answer(
 async function runGoverned(
   context: QueryRouteContext,
   query: string,
-  reply: FastifyReply,
+  signal: AbortSignal,
   options: QueryOptions & { readonly timeoutMs: number },
 ): Promise<QueryResult> {
-  const abandoned = new AbortController();
-  const onClose = (): void => {
-    if (!reply.raw.writableFinished) abandoned.abort();
-  };
-  reply.raw.on("close", onClose);
   let deadline: NodeJS.Timeout | undefined;
   let started!: () => void;
   const startedRunning = new Promise<void>((resolve) => (started = resolve));
@@ -163,7 +250,7 @@ async function runGoverned(
     const running = context.gate.run(() => {
       started();
       return context.engine.run(query, options);
-    }, abandoned.signal);
+    }, signal);
     running.catch(() => {});
     const timedOut = startedRunning.then(
       () =>
@@ -194,7 +281,6 @@ async function runGoverned(
     throw error;
   } finally {
     clearTimeout(deadline);
-    reply.raw.off("close", onClose);
   }
 }
 

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyPluginAsync } from "fastify";
+import { tables } from "@svcmap/model";
 import { WorkspaceStore } from "../store/workspace-store.js";
+import { appendRecords } from "../store/table-appender.js";
 import { KqlEngine } from "../kql/engine.js";
 import { QueryError } from "../kql/errors.js";
 import type { QueryOptions, QueryResult } from "../kql/result.js";
@@ -374,6 +376,80 @@ describe("governance", () => {
     releases[1]?.();
     expect((await first).status).toBe(200);
     expect((await second).status).toBe(200);
+  });
+});
+
+describe("with the KQL engine", () => {
+  async function startReal(overrides: Partial<ServerOptions> = {}): Promise<string> {
+    const keys = await ApiKeyStore.open(store);
+    const server = await createServer({ store, engine: new KqlEngine(store), keys, port: 0, ...overrides });
+    servers.push(server);
+    return server.listen();
+  }
+
+  it("answers print x=1 and applies the request's timespan to TimeGenerated", async () => {
+    const url = await startReal();
+    const target = `${url}/v1/workspaces/default/query`;
+    expect((await post(target, { query: "print x=1" })).body).toEqual({
+      tables: [{ name: "PrimaryResult", columns: [{ name: "x", type: "long" }], rows: [[1]] }],
+    });
+    const now = Date.now();
+    await store.withConnection((c) =>
+      appendRecords(c, tables.VMConnection, [
+        { Computer: "recent", TimeGenerated: new Date(now - 30 * 60_000) },
+        { Computer: "older", TimeGenerated: new Date(now - 3 * 3_600_000) },
+      ]),
+    );
+    try {
+      const query = "VMConnection | project Computer | order by Computer asc";
+      expect((await post(target, { query })).body.tables[0].rows).toEqual([["older"], ["recent"]]);
+      expect((await post(target, { query, timespan: "PT1H" })).body.tables[0].rows).toEqual([["recent"]]);
+    } finally {
+      await store.withConnection((c) => c.run(`DELETE FROM "VMConnection"`));
+    }
+  });
+
+  it("hands the server's result and time limits to the engine", async () => {
+    const url = await startReal({ limits: { maxRows: 5, timeoutMs: 200 } });
+    const target = `${url}/v1/workspaces/default/query`;
+    const cut = await post(target, { query: "range x from 1 to 10 step 1" });
+    expect(cut.status).toBe(200);
+    expect(cut.body.tables[0].rows).toHaveLength(5);
+    expect(cut.body.error.details[0].innererror.message).toContain("record count limit 5 ");
+    const slow = await post(target, { query: "range x from 1 to 100000000000 step 1 | summarize count()" });
+    expect(slow.status).toBe(504);
+    expect(slow.body.error.innererror.code).toBe("QueryTimeout");
+  });
+
+  it("returns render from the query's render operator when asked", async () => {
+    const url = await startReal();
+    const answer = await post(
+      `${url}/v1/workspaces/default/query`,
+      { query: "range x from 1 to 3 step 1 | render timechart with (title='Links')" },
+      { prefer: "include-render=true" },
+    );
+    expect(answer.body.render).toMatchObject({ visualization: "timechart", title: "Links" });
+  });
+});
+
+describe("$batch", () => {
+  it("refuses a batch without requests or with too many", async () => {
+    const { url } = await start();
+    for (const requests of [[], Array.from({ length: 33 }, () => ({ body: { query: "print 1" } })), "x"]) {
+      const answer = await post(`${url}/v1/$batch`, { requests });
+      expect(answer.status).toBe(400);
+    }
+    const mixed = await post(`${url}/v1/$batch`, {
+      requests: [
+        { id: "a", workspace: "default", path: "/query", method: "POST", body: { query: "print 1" } },
+        { id: "b", workspace: "elsewhere", path: "/query", method: "POST", body: { query: "print 1" } },
+      ],
+    });
+    expect(mixed.status).toBe(200);
+    expect(mixed.body.responses.map((r: { id: string; status: number }) => [r.id, r.status])).toEqual([
+      ["a", 200],
+      ["b", 404],
+    ]);
   });
 });
 

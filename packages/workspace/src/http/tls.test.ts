@@ -174,6 +174,21 @@ describe("@azure/monitor-query-logs LogsQueryClient", () => {
     expect(details.error.innererror.innererror.message).toBe("Unexpected: bad");
   });
 
+  it("runs a batch, each query answering on its own", async () => {
+    const results = await client().queryBatch([
+      { workspaceId: store.workspaceId, query: "VMConnection | take 3", timespan: { duration: "PT1H" } },
+      { workspaceId: "default", query: "bad query", timespan: { duration: "PT1H" } },
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      LogsQueryResultStatus.Success,
+      LogsQueryResultStatus.PartialFailure,
+    ]);
+    const failed = results[1];
+    if (failed?.status === LogsQueryResultStatus.PartialFailure) {
+      expect(failed.partialError.code).toBe("BadArgumentError");
+    }
+  });
+
   it("raises 403 for a key whose role cannot query", async () => {
     const failure = await client(agentKey)
       .queryWorkspace("default", "print 1", { duration: "P1D" })
@@ -197,6 +212,14 @@ describe("@azure/monitor-query LogsQueryClient (the earlier package)", () => {
     if (ok.status === LegacyStatus.Success) expect(ok.tables[0]?.rows[0]?.[0]).toBe("web-1");
     const partial = await client().queryWorkspace("default", "big", { duration: "PT1H" });
     expect(partial.status).toBe(LegacyStatus.PartialFailure);
+  });
+
+  it("runs a batch", async () => {
+    const results = await client().queryBatch([
+      { workspaceId: store.workspaceId, query: "VMConnection | take 3", timespan: { duration: "PT1H" } },
+      { workspaceId: "default", query: "bad query", timespan: { duration: "PT1H" } },
+    ]);
+    expect(results.map((r) => r.status)).toEqual([LegacyStatus.Success, LegacyStatus.Failure]);
   });
 
   it("raises a query error and an invalid key as errors carrying the service's code", async () => {

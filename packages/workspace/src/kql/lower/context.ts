@@ -14,6 +14,26 @@ export class LoweringContext {
   private nextSharedId = 0;
   /** let bindings, keyed by the analyser's symbol object so that shadowing resolves as Kusto resolves it. */
   readonly bindings = new Map<object, Binding>();
+  /**
+   * Names bound while expanding a user function (its parameters and local lets), innermost last. The
+   * analyser's expansion of a call refers to them by name, with symbols of its own.
+   */
+  readonly frames: Map<string, Binding>[] = [new Map()];
+
+  bind(symbol: object, name: string, binding: Binding): void {
+    this.bindings.set(symbol, binding);
+    (this.frames[this.frames.length - 1] as Map<string, Binding>).set(name, binding);
+  }
+
+  lookup(symbol: object | null | undefined, name: string): Binding | undefined {
+    const bySymbol = symbol ? this.bindings.get(symbol) : undefined;
+    if (bySymbol !== undefined) return bySymbol;
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const binding = this.frames[i]?.get(name);
+      if (binding !== undefined) return binding;
+    }
+    return undefined;
+  }
 
   constructor(
     readonly text: string,

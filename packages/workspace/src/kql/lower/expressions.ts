@@ -17,6 +17,8 @@ export interface ExprLowerer {
   readonly ctx: LoweringContext;
   lower(node: SyntaxNode, scope: RowScope): Expr;
   lowerTabular: TabularLowerer;
+  /** A call of a user function (let f = (…) { … }): its body, with its parameters bound to the arguments. */
+  expandCall(call: SyntaxNode, expansion: SyntaxNode, scope: RowScope): Expr | Rel;
 }
 
 export function resultKustoType(node: SyntaxNode, ctx: LoweringContext): KustoType {
@@ -126,8 +128,6 @@ export function lowerScalar(node: SyntaxNode, scope: RowScope, lowerer: ExprLowe
     case "NotInExpression":
     case "InCsExpression":
     case "NotInCsExpression":
-    case "InCiExpression":
-    case "NotInCiExpression":
       return lowerIn(node, kind, scope, lowerer);
     case "BetweenExpression":
     case "NotBetweenExpression": {
@@ -158,13 +158,15 @@ export function lowerScalar(node: SyntaxNode, scope: RowScope, lowerer: ExprLowe
   throw ctx.notSupported(`the expression ${kind.replace(/Expression$/, "")} ('${textOf(node).slice(0, 40)}')`, node);
 }
 
+const columnSymbolKind = 9;
+
 function lowerName(node: SyntaxNode, scope: RowScope, lowerer: ExprLowerer): Expr {
   const symbol = (node as Kusto.Language.Syntax.NameReference).ReferencedSymbol;
-  if (symbol !== null && symbol !== undefined) {
-    const binding = lowerer.ctx.bindings.get(symbol);
+  const name = kindOf(node) === "BracketedExpression" ? evalStringConstant(node, lowerer) : nameText(node);
+  if (symbol?.Kind !== columnSymbolKind) {
+    const binding = lowerer.ctx.lookup(symbol, name);
     if (binding?.kind === "scalar") return binding.expr;
   }
-  const name = kindOf(node) === "BracketedExpression" ? evalStringConstant(node, lowerer) : nameText(node);
   const column = scope.columns.get(name);
   if (column !== undefined) return column;
   throw lowerer.ctx.notSupported(`the name '${name}' here`, node);
@@ -278,7 +280,8 @@ function lowerArithmetic(node: SyntaxNode, kind: string, scope: RowScope, lowere
 function lowerIn(node: SyntaxNode, kind: string, scope: RowScope, lowerer: ExprLowerer): Expr {
   const value = lowerer.lower(child<SyntaxNode>(node, "Left") as SyntaxNode, scope);
   const negated = kind.startsWith("Not");
-  const caseInsensitive = kind.includes("Ci");
+  // Kusto.Language names `in~` InCsExpression (and `!in~` NotInCsExpression); plain `in` is case-sensitive.
+  const caseInsensitive = kind.includes("Cs");
   const items = elementsOf<SyntaxNode>(child(child(node, "Right"), "Expressions"));
   const first = items[0];
   if (items.length === 1 && first !== undefined && resultTypeOf(first)?.IsTabular === true) {

@@ -2,7 +2,7 @@ import type { SyntaxNode } from "../analyse/kusto-language.js";
 import { child, elementsOf, textOf } from "../analyse/syntax.js";
 import type { ExprLowerer, RowScope } from "./expressions.js";
 import { resultKustoType } from "./expressions.js";
-import { call, lit, typeOf, type Expr } from "./ir.js";
+import { call, lit, typeOf, type Expr, type Rel } from "./ir.js";
 
 type Builder = (args: Expr[], info: CallInfo) => Expr;
 
@@ -112,6 +112,12 @@ const aliases: Readonly<Record<string, string>> = {
 };
 
 export function scalarFunction(node: SyntaxNode, scope: RowScope, lowerer: ExprLowerer): Expr {
+  const expansion = (node as Kusto.Language.Syntax.FunctionCallExpression).GetExpansion?.();
+  if (expansion) {
+    const expanded = lowerer.expandCall(node, expansion as SyntaxNode, scope);
+    if ("kind" in expanded && isExpr(expanded)) return expanded;
+    throw lowerer.ctx.notSupported("a tabular function call in a scalar position", node);
+  }
   const name = functionName(node);
   const argNodes = argumentNodes(node);
   const args = argNodes.map((a) => lowerer.lower(a, scope));
@@ -120,6 +126,10 @@ export function scalarFunction(node: SyntaxNode, scope: RowScope, lowerer: ExprL
   if (builder !== undefined) return builder(args, info);
   const canonical = aliases[name] ?? name;
   return call(canonical, resultKustoType(node, lowerer.ctx), ...args);
+}
+
+function isExpr(value: Expr | Rel): value is Expr {
+  return ["column", "literal", "call", "case", "in-relation", "scalar-subquery"].includes(value.kind);
 }
 
 function conditional(args: Expr[], info: CallInfo): Expr {

@@ -41,10 +41,46 @@ export class QueryLowerer implements ExprLowerer {
     const expression = child<SyntaxNode>(statement, "Expression") as SyntaxNode;
     if (symbol === null) throw this.ctx.notSupported("this let statement", statement);
     if (kindOf(expression) === "FunctionDeclaration") return; // expanded at each call by the analyser
+    const name = nameText(nameNode);
     if (resultTypeOf(expression)?.IsTabular === true) {
-      this.ctx.bindings.set(symbol, { kind: "tabular", rel: this.lowerStatement(expression).rel });
+      this.ctx.bind(symbol, name, { kind: "tabular", rel: this.lowerStatement(expression).rel });
     } else {
-      this.ctx.bindings.set(symbol, { kind: "scalar", expr: this.lower(expression, { columns: new Map() }) });
+      this.ctx.bind(symbol, name, { kind: "scalar", expr: this.lower(expression, { columns: new Map() }) });
+    }
+  }
+
+  expandCall(callNode: SyntaxNode, expansion: SyntaxNode, scope: RowScope): Expr | Rel {
+    const symbol = (callNode as Kusto.Language.Syntax.FunctionCallExpression).ReferencedSymbol as Kusto.Language.Symbols.FunctionSymbol | null;
+    const signature = elementsOf<Kusto.Language.Symbols.Signature>(symbol?.Signatures)[0];
+    const parameters = elementsOf<Kusto.Language.Symbols.Parameter>(signature?.Parameters);
+    const args = elementsOf<SyntaxNode>(child(child(callNode, "ArgumentList"), "Expressions"));
+    const frame = new Map<string, import("./context.js").Binding>();
+    parameters.forEach((parameter, i) => {
+      const arg = args[i];
+      const name = parameter.Name ?? "";
+      if (arg === undefined) {
+        const fallback = parameter.DefaultValue as SyntaxNode | null;
+        if (fallback) frame.set(name, { kind: "scalar", expr: this.lower(fallback, { columns: new Map() }) });
+        return;
+      }
+      frame.set(
+        name,
+        resultTypeOf(arg)?.IsTabular === true
+          ? { kind: "tabular", rel: this.lowerTabular(arg) }
+          : { kind: "scalar", expr: this.lower(arg, scope) },
+      );
+    });
+    this.ctx.frames.push(frame);
+    try {
+      for (const statement of elementsOf<SyntaxNode>(child(expansion, "Statements"))) {
+        if (kindOf(statement) !== "LetStatement") throw this.ctx.notSupported("this statement in a function body", statement);
+        this.lowerLet(statement);
+      }
+      const body = child<SyntaxNode>(expansion, "Expression") as SyntaxNode;
+      if (resultTypeOf(body)?.IsTabular === true) return this.lowerTabular(body);
+      return this.lower(body, scope);
+    } finally {
+      this.ctx.frames.pop();
     }
   }
 
@@ -68,7 +104,7 @@ export class QueryLowerer implements ExprLowerer {
         return this.lowerTabular(child<SyntaxNode>(node, "Expression") as SyntaxNode);
       case "NameReference": {
         const symbol = (node as Kusto.Language.Syntax.NameReference).ReferencedSymbol;
-        const binding = symbol ? this.ctx.bindings.get(symbol) : undefined;
+        const binding = symbol?.Kind === kustoSymbolKind("Table") ? undefined : this.ctx.lookup(symbol, nameText(node));
         if (binding?.kind === "tabular") return binding.rel;
         if (symbol && symbol.Kind === kustoSymbolKind("Table")) {
           return { kind: "table", table: symbol.Name ?? nameText(node), columns: columnsOf(node, this.ctx) };
@@ -105,8 +141,8 @@ export class QueryLowerer implements ExprLowerer {
     }
     const expansion = (node as Kusto.Language.Syntax.FunctionCallExpression).GetExpansion?.();
     if (expansion) {
-      const body = lastExpressionOf(expansion as SyntaxNode);
-      if (body) return this.lowerTabular(body);
+      const expanded = this.expandCall(node, expansion as SyntaxNode, { columns: new Map() });
+      if ("columns" in expanded && Array.isArray(expanded.columns)) return expanded as Rel;
     }
     throw this.ctx.notSupported(`the function ${name}()`, node);
   }
@@ -414,14 +450,6 @@ export class QueryLowerer implements ExprLowerer {
 
 function kustoSymbolKind(name: string): number {
   return (globalThis as unknown as { Kusto: typeof Kusto }).Kusto.Language.Symbols.SymbolKind[name as "Table"];
-}
-
-function lastExpressionOf(node: SyntaxNode): SyntaxNode | undefined {
-  const kind = kindOf(node);
-  if (kind === "FunctionBody") {
-    return child<SyntaxNode>(child(node, "Expression"), "Expression") ?? child<SyntaxNode>(node, "Expression") ?? undefined;
-  }
-  return node;
 }
 
 /** The output columns the analyser computed for a tabular node. */

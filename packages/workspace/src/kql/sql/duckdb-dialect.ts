@@ -84,7 +84,20 @@ const datetimeParts: Readonly<Record<string, string>> = {
 const arithmeticOperator: Readonly<Record<string, string>> = { add: "+", sub: "-", mul: "*", mod: "%" };
 const comparison: Readonly<Record<string, string>> = { eq: "=", ne: "<>", lt: "<", le: "<=", gt: ">", ge: ">=" };
 
+/**
+ * Kusto's == and != on values that may be null: null == null is null, null == x is false, null != x is
+ * true. The _predicate form may return null where Kusto says false, because a filter treats both alike.
+ */
+const nullAwareComparisons: Readonly<Record<string, Renderer>> = {
+  eq_kusto: (x) =>
+    `CASE WHEN ${a(x, 0)} IS NULL AND ${a(x, 1)} IS NULL THEN NULL ELSE coalesce(${a(x, 0)} = ${a(x, 1)}, FALSE) END`,
+  ne_kusto: (x) =>
+    `CASE WHEN ${a(x, 0)} IS NULL AND ${a(x, 1)} IS NULL THEN NULL ELSE (${a(x, 0)} IS DISTINCT FROM ${a(x, 1)}) END`,
+  ne_kusto_predicate: (x) => `(${a(x, 0)} IS DISTINCT FROM ${a(x, 1)} AND NOT (${a(x, 0)} IS NULL AND ${a(x, 1)} IS NULL))`,
+};
+
 const renderers: Readonly<Record<string, Renderer>> = {
+  ...nullAwareComparisons,
   and: (x) => `(${a(x, 0)} AND ${a(x, 1)})`,
   or: (x) => `(${a(x, 0)} OR ${a(x, 1)})`,
   not: (x) => `(NOT ${a(x, 0)})`,
@@ -271,8 +284,8 @@ export const duckdbDialect: Dialect = {
   quoteIdent,
   literal: literalSql,
   call(fn, args, type) {
-    const [base, parameter] = fn.split(":") as [string, string | undefined];
-    if (parameter !== undefined) return parameterised(base, parameter, args);
+    const colon = fn.indexOf(":");
+    if (colon >= 0) return parameterised(fn.slice(0, colon), fn.slice(colon + 1), args);
     const operator = arithmeticOperator[fn];
     if (operator !== undefined) return `(${a(args, 0)} ${operator} ${a(args, 1)})`;
     const compare = comparison[fn];

@@ -96,7 +96,7 @@ export class SqlGenerator {
         return this.values(rel);
       case "filter": {
         const names = namesOf(rel.input);
-        return `SELECT * FROM ${this.source(rel.input)} WHERE ${this.expr(rel.condition, names)}`;
+        return `SELECT * FROM ${this.source(rel.input)} WHERE ${this.predicate(rel.condition, names)}`;
       }
       case "project": {
         const names = namesOf(rel.input);
@@ -172,7 +172,7 @@ export class SqlGenerator {
 
   private aggregateCall(aggregate: Aggregate, names: Names): string {
     const args = aggregate.args.map((a) => this.arg(a, names));
-    const filter = aggregate.filter === undefined ? undefined : this.expr(aggregate.filter, names);
+    const filter = aggregate.filter === undefined ? undefined : this.predicate(aggregate.filter, names);
     const sql = this.dialect.aggregate(aggregate.fn, args, aggregate.type, filter);
     if (sql === undefined) throw new QueryError("NotSupported", `not supported: the aggregation ${aggregate.fn}()`);
     return sql;
@@ -243,7 +243,30 @@ export class SqlGenerator {
     return expr.kind === "literal" ? { sql, type: expr.literal.type, literal: expr.literal } : { sql, type: typeOf(expr) };
   }
 
+  /**
+   * A condition whose null result counts as false (where, FILTER): here SQL's = and <> already behave as
+   * Kusto's == and != except that Kusto's != is true when exactly one side is null.
+   */
+  predicate(expr: Expr, names: Names): string {
+    if (expr.kind === "call" && (expr.fn === "and" || expr.fn === "or")) {
+      const [left, right] = expr.args as [Expr, Expr];
+      return `(${this.predicate(left, names)} ${expr.fn === "and" ? "AND" : "OR"} ${this.predicate(right, names)})`;
+    }
+    if (expr.kind === "call" && expr.fn === "eq") return this.comparison(expr, names, "eq");
+    if (expr.kind === "call" && expr.fn === "ne") return this.comparison(expr, names, nullable(expr.args) ? "ne_kusto_predicate" : "ne");
+    return this.expr(expr, names);
+  }
+
+  private comparison(expr: Extract<Expr, { kind: "call" }>, names: Names, fn: string): string {
+    const sql = this.dialect.call(fn, expr.args.map((a) => this.arg(a, names)), "bool");
+    if (sql === undefined) throw new QueryError("NotSupported", `not supported: ${fn}`);
+    return sql;
+  }
+
   expr(expr: Expr, names: Names): string {
+    if (expr.kind === "call" && (expr.fn === "eq" || expr.fn === "ne") && nullable(expr.args)) {
+      return this.comparison(expr, names, `${expr.fn}_kusto`);
+    }
     switch (expr.kind) {
       case "column": {
         const name = names.get(expr.name);
@@ -253,7 +276,7 @@ export class SqlGenerator {
       case "literal":
         return this.dialect.literal(expr.literal);
       case "case": {
-        const whens = expr.whens.map((w) => `WHEN ${this.expr(w.when, names)} THEN ${this.expr(w.then, names)}`);
+        const whens = expr.whens.map((w) => `WHEN ${this.predicate(w.when, names)} THEN ${this.expr(w.then, names)}`);
         return `CASE ${whens.join(" ")} ELSE ${this.expr(expr.otherwise, names)} END`;
       }
       case "call": {
@@ -277,9 +300,14 @@ export class SqlGenerator {
   }
 }
 
+/** Whether a comparison could see a null: strings never are null in Kusto, nor are non-null literals. */
+function nullable(args: readonly Expr[]): boolean {
+  return args.some((a) => typeOf(a) !== "string" && !(a.kind === "literal" && a.literal.value !== null));
+}
+
 function describeCall(fn: string, types: readonly KustoType[]): string {
-  const [name, parameter] = fn.split(":");
-  return parameter === undefined ? `${name}(${types.join(", ")})` : `${name}('${parameter}', …)`;
+  const colon = fn.indexOf(":");
+  return colon < 0 ? `${fn}(${types.join(", ")})` : `${fn.slice(0, colon)}('${fn.slice(colon + 1)}', …)`;
 }
 
 function bigintJson(_key: string, value: unknown): unknown {

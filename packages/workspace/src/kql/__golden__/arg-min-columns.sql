@@ -1,0 +1,1 @@
+SELECT * FROM (SELECT "g0" AS "Process", struct_extract("r0", 'f0') AS "StartTime", struct_extract("r0", 'f1') AS "ProductVersion", struct_extract("r0", 'f2') AS "FirstPid" FROM (SELECT "Process" AS "g0", arg_min({'f0': "StartTime", 'f1': "ProductVersion", 'f2': "FirstPid"}, "StartTime") AS "r0" FROM "VMProcess" GROUP BY "Process") AS t0) AS t1 ORDER BY "Process" ASC NULLS FIRST

@@ -1,0 +1,1 @@
+SELECT DISTINCT * FROM (SELECT "Computer" AS "Computer" FROM (SELECT * FROM "VMComputer" WHERE (("AzureResourceName" IN (SELECT "Machine" FROM (SELECT DISTINCT * FROM (SELECT "Machine" AS "Machine" FROM (SELECT * FROM "VMProcess" WHERE ("CommandLine" ILIKE '%postgresql%' ESCAPE '\')) AS t0) AS t1) AS t2 WHERE "Machine" IS NOT NULL)))) AS t3) AS t4

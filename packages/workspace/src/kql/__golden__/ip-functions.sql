@@ -1,0 +1,1 @@
+SELECT (regexp_matches('10.1.2.3', '^(10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.)')) AS "a", (regexp_matches('8.8.8.8', '^(10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.)')) AS "b", svcmap_ipv4_in_range('10.0.0.2', '10.0.0.0/24') AS "c", svcmap_ipv4_in_range('10.0.1.2', '10.0.0.0/24') AS "d", svcmap_ipv4_number('10.0.0.1') AS "e" FROM (SELECT 1 AS __row) AS t0

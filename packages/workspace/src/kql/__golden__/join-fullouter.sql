@@ -1,0 +1,1 @@
+SELECT * FROM (SELECT coalesce(t0."k", '') AS "k", t0."a" AS "a", coalesce(t1."k", '') AS "k1", t1."b" AS "b" FROM (SELECT 'x' AS "k", 1 AS "a" UNION ALL SELECT 'y', 2) AS t0 FULL JOIN (SELECT 'y' AS "k", 20 AS "b" UNION ALL SELECT 'z', 30) AS t1 ON t0."k" = t1."k") AS t4 ORDER BY "k" ASC NULLS FIRST, "k1" ASC NULLS FIRST

@@ -1,0 +1,1 @@
+SELECT * FROM (SELECT "g0" AS "TimeGenerated", "a0" AS "sum_BytesSent" FROM (SELECT make_timestamp((epoch_us("TimeGenerated") // 3600000000) * 3600000000) AS "g0", CAST(sum("BytesSent") AS BIGINT) AS "a0" FROM "VMConnection" GROUP BY make_timestamp((epoch_us("TimeGenerated") // 3600000000) * 3600000000)) AS t0) AS t1 ORDER BY "TimeGenerated" ASC NULLS FIRST

@@ -1,0 +1,1 @@
+SELECT * FROM (SELECT "Computer" AS "Computer", "RemoteIp" AS "RemoteIp", "DestinationPort" AS "DestinationPort", "BytesReceived" AS "BytesReceived" FROM (SELECT * FROM "VMConnection" WHERE (("Direction" = 'outbound') AND ("BytesReceived" > 1000))) AS t0) AS t1 ORDER BY "BytesReceived" DESC NULLS LAST

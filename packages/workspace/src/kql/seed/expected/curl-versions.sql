@@ -1,0 +1,3 @@
+SELECT DISTINCT ProductVersion
+FROM VMProcess
+WHERE ExecutableName = 'curl'

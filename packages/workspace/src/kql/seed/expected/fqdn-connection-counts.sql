@@ -1,0 +1,6 @@
+-- @order: CountAll
+SELECT RemoteDnsQuestions, count(*) AS CountAll
+FROM VMConnection
+WHERE RemoteDnsQuestions <> ''
+GROUP BY RemoteDnsQuestions
+ORDER BY CountAll DESC

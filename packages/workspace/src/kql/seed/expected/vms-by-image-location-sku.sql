@@ -1,0 +1,3 @@
+SELECT DISTINCT Computer, AzureImageOffering, AzureLocation, AzureImageSku
+FROM VMComputer
+WHERE AzureLocation <> ''

@@ -37,12 +37,16 @@ async function ingest(args: readonly string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  if (values.data !== undefined && values.url !== undefined) throw new UsageError("give --data or --url, not both");
+  if (values.data !== undefined && values.url !== undefined)
+    throw new UsageError("give --data or --url, not both");
   if (values.table === undefined) throw new UsageError("--table is required");
   if (positionals.length === 0) throw new UsageError("name at least one FILE, or '-' for standard input");
-  if (positionals.filter((p) => p === "-").length > 1) throw new UsageError("'-' (standard input) can be read once");
+  if (positionals.filter((p) => p === "-").length > 1)
+    throw new UsageError("'-' (standard input) can be read once");
   if (values.url !== undefined) {
-    throw new Error("ingest --url is not supported yet; stop the server and use --data, or post to its ingestion API");
+    throw new Error(
+      "ingest --url is not supported yet; stop the server and use --data, or post to its ingestion API",
+    );
   }
   resolveTableName(values.table);
   const store = await openStore({ dataDir: values.data ?? defaultDataDir });

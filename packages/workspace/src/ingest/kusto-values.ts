@@ -10,7 +10,9 @@ import { describeValue, ValueMismatch } from "./ingest-error.js";
 export type ValueConverter = (value: unknown) => StoredValue;
 
 function mismatch(type: KustoType, value: unknown, note?: string): ValueMismatch {
-  return new ValueMismatch(`expected ${type}, got ${describeValue(value)}${note === undefined ? "" : ` (${note})`}`);
+  return new ValueMismatch(
+    `expected ${type}, got ${describeValue(value)}${note === undefined ? "" : ` (${note})`}`,
+  );
 }
 
 const int32Min = -2147483648;
@@ -20,7 +22,12 @@ const realText = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const guidText = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 function intFrom(value: unknown): number {
-  const n = typeof value === "number" ? value : typeof value === "string" && integerText.test(value.trim()) ? Number(value) : NaN;
+  const n =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && integerText.test(value.trim())
+        ? Number(value)
+        : NaN;
   if (!Number.isInteger(n)) throw mismatch("int", value);
   if (n < int32Min || n > int32Max) throw mismatch("int", value, "outside the 32-bit range");
   return n;

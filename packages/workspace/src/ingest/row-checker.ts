@@ -125,9 +125,11 @@ export class RowChecker {
     const isEmpty = (index: number): boolean => present[index] === 0 || values[index] === "";
     if (own.tenantId >= 0 && isEmpty(own.tenantId)) fill(own.tenantId, this.workspaceId);
     if (own.type >= 0) fill(own.type, this.table);
-    if (own.sourceSystem >= 0 && isEmpty(own.sourceSystem)) fill(own.sourceSystem, defaultSourceSystem[this.table]);
+    if (own.sourceSystem >= 0 && isEmpty(own.sourceSystem))
+      fill(own.sourceSystem, defaultSourceSystem[this.table]);
     if (own.isBillable >= 0 && isEmpty(own.isBillable)) fill(own.isBillable, this.isBillable);
-    if (own.timeGenerated >= 0 && present[own.timeGenerated] === 0) fill(own.timeGenerated, this.arrivalTimeMs);
+    if (own.timeGenerated >= 0 && present[own.timeGenerated] === 0)
+      fill(own.timeGenerated, this.arrivalTimeMs);
     if (own.resourceId >= 0 && isEmpty(own.resourceId)) {
       fill(
         own.resourceId,
@@ -143,7 +145,8 @@ export class RowChecker {
     if (own.azureResourceName >= 0 && isEmpty(own.azureResourceName) && !isEmpty(own.machine)) {
       fill(own.azureResourceName, values[own.machine] as string);
     }
-    let billedSize = own.billedSize >= 0 && present[own.billedSize] === 1 ? (values[own.billedSize] as number) : -1;
+    let billedSize =
+      own.billedSize >= 0 && present[own.billedSize] === 1 ? (values[own.billedSize] as number) : -1;
     if (billedSize < 0) {
       billedSize = this.billedSize();
       if (own.billedSize >= 0) fill(own.billedSize, billedSize);
@@ -171,10 +174,7 @@ export class RowChecker {
   }
 
   private unknownColumn(name: string, location: RowLocation): IngestError {
-    return new IngestError(
-      { ...location, column: name },
-      `not a column of table ${this.table}`,
-    );
+    return new IngestError({ ...location, column: name }, `not a column of table ${this.table}`);
   }
 }
 

@@ -2,7 +2,8 @@
 // source yields rows in batches with the 1-based line each row starts on, so that errors can point at it.
 
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, open } from "node:fs/promises";
 import { extname } from "node:path";
 import type { Readable } from "node:stream";
 import { parse as parseCsv, CsvError } from "csv-parse";
@@ -19,7 +20,9 @@ export interface RowSource {
    * The rows, a batch at a time. `checkHeader`, when given, sees a CSV header's column names before any
    * row, so that an unknown column is reported on line 1.
    */
-  rows(checkHeader?: (names: readonly string[], location: RowLocation) => void): AsyncIterable<readonly RawRow[]>;
+  rows(
+    checkHeader?: (names: readonly string[], location: RowLocation) => void,
+  ): AsyncIterable<readonly RawRow[]>;
 }
 
 const readChunkBytes = 1 << 20;
@@ -28,6 +31,8 @@ const csvBatchRows = 2048;
 /** A file by its path, its format from the extension or else its first character; "-" is NDJSON on stdin. */
 export async function fileRowSource(path: string, format?: RowFormat): Promise<RowSource> {
   if (path === "-") return ndjsonSource("stdin", () => process.stdin);
+  // Fail here, naming the file, rather than halfway through a batch when the stream is first read.
+  await access(path, constants.R_OK);
   const chosen = format ?? (await detectFormat(path));
   const stream = (): Readable => createReadStream(path, { highWaterMark: readChunkBytes });
   switch (chosen) {
@@ -42,7 +47,9 @@ export async function fileRowSource(path: string, format?: RowFormat): Promise<R
 
 /** NDJSON or a JSON array held in memory, e.g. a request body. */
 export function jsonTextRowSource(name: string, text: string): RowSource {
-  return firstNonSpace(text) === "[" ? jsonArraySource(name, async () => text) : ndjsonSource(name, () => text);
+  return firstNonSpace(text) === "["
+    ? jsonArraySource(name, async () => text)
+    : ndjsonSource(name, () => text);
 }
 
 async function detectFormat(path: string): Promise<RowFormat> {
@@ -53,7 +60,12 @@ async function detectFormat(path: string): Promise<RowFormat> {
   try {
     const head = Buffer.alloc(4096);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    const first = firstNonSpace(head.subarray(0, bytesRead).toString("utf8").replace(/^\uFEFF/, ""));
+    const first = firstNonSpace(
+      head
+        .subarray(0, bytesRead)
+        .toString("utf8")
+        .replace(/^\uFEFF/, ""),
+    );
     if (first === "[") return "json-array";
     if (first === "{" || extension === ".json") return "ndjson";
     return "csv";
@@ -117,7 +129,13 @@ function ndjsonSource(name: string, open: () => Readable | string): RowSource {
   };
 }
 
-function parseLine(text: string, start: number, stop: number, line: number, source: string): RawRow | undefined {
+function parseLine(
+  text: string,
+  start: number,
+  stop: number,
+  line: number,
+  source: string,
+): RawRow | undefined {
   let end = stop;
   if (end > start && text.charCodeAt(end - 1) === 13) end--;
   const lineText = text.slice(start, end);
@@ -168,7 +186,11 @@ interface ArrayElement {
   readonly text: string;
 }
 
-function lazyArrayRow(value: unknown, index: number, elementAt: (index: number) => ArrayElement | undefined): RawRow {
+function lazyArrayRow(
+  value: unknown,
+  index: number,
+  elementAt: (index: number) => ArrayElement | undefined,
+): RawRow {
   return {
     value,
     get line() {
@@ -216,12 +238,16 @@ function scanArrayElements(text: string): ArrayElement[] {
 
 function locateArraySyntaxError(text: string, source: string, error: unknown): IngestError {
   const trimmed = text.trimStart();
-  if (!trimmed.startsWith("[")) return new IngestError({ source, line: 1 }, `not valid JSON: ${syntaxMessage(error)}`);
+  if (!trimmed.startsWith("["))
+    return new IngestError({ source, line: 1 }, `not valid JSON: ${syntaxMessage(error)}`);
   for (const element of scanArrayElements(text)) {
     try {
       JSON.parse(element.text);
     } catch (elementError) {
-      return new IngestError({ source, line: element.line }, `not valid JSON: ${syntaxMessage(elementError)}`);
+      return new IngestError(
+        { source, line: element.line },
+        `not valid JSON: ${syntaxMessage(elementError)}`,
+      );
     }
   }
   const lines = text.split("\n").length;

@@ -9,7 +9,12 @@ import { tables, type StoredTableName } from "@svcmap/model";
 import { quoteBoolean, quoteIdent, quoteNumber, quoteString } from "../store/quote.js";
 import { appendRecords, type StoredRecord } from "../store/table-appender.js";
 import { recordBytes } from "./billed-size.js";
-import { defaultSourceSystem, isBillableTable, usageSolution, workspaceResourceUri } from "./record-defaults.js";
+import {
+  defaultSourceSystem,
+  isBillableTable,
+  usageSolution,
+  workspaceResourceUri,
+} from "./record-defaults.js";
 
 const msPerHour = 3_600_000;
 /** Azure bills per GB of 10^9 bytes, so its MB is 10^6 bytes. */

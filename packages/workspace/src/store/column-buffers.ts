@@ -6,11 +6,7 @@
 // 4-byte prefix and a pointer into the vector's string heap.
 
 import duckdb from "@duckdb/node-bindings";
-import {
-  DuckDBDecimalType,
-  JSToDuckDBValueConverter,
-  type DuckDBDataChunk,
-} from "@duckdb/node-api";
+import { DuckDBDecimalType, JSToDuckDBValueConverter, type DuckDBDataChunk } from "@duckdb/node-api";
 import type { KustoType } from "@svcmap/model";
 import type { StoredValue } from "./table-appender.js";
 
@@ -226,7 +222,12 @@ class BoolColumnBuffer implements ColumnBuffer {
 
   set(row: number, value: NonNullable<StoredValue> | null): void {
     if (value === null) return this.validity.setNull(row);
-    this.values[row] = value === true || value === "true" ? 1 : value === false || value === "false" ? 0 : Number(Boolean(value));
+    this.values[row] =
+      value === true || value === "true"
+        ? 1
+        : value === false || value === "false"
+          ? 0
+          : Number(Boolean(value));
   }
 
   flushInto(chunk: DuckDBDataChunk, column: number, rows: number): void {
@@ -264,7 +265,8 @@ function toInt64Parts(value: NonNullable<StoredValue>, out: Int64Parts): void {
   if (typeof value === "bigint") return splitBigInt(value, out);
   const n = typeof value === "number" ? Math.trunc(value) : Number(value);
   if (Number.isSafeInteger(n)) return splitSafeInteger(n, out);
-  if (typeof value === "string" && /^-?\d+$/.test(value.trim())) return splitBigInt(BigInt(value.trim()), out);
+  if (typeof value === "string" && /^-?\d+$/.test(value.trim()))
+    return splitBigInt(BigInt(value.trim()), out);
   if (Number.isInteger(n)) return splitBigInt(BigInt(n), out);
   throw new RangeError(`not an integer: ${String(value)}`);
 }
@@ -329,7 +331,9 @@ class ConvertedColumnBuffer implements ColumnBuffer {
     const values = this.values.slice(0, rows);
     chunk.setColumnValuesConverted(
       column,
-      type instanceof DuckDBDecimalType ? values.map((v) => (v === null ? null : scaledDecimal(v, type.scale))) : values,
+      type instanceof DuckDBDecimalType
+        ? values.map((v) => (v === null ? null : scaledDecimal(v, type.scale)))
+        : values,
       JSToDuckDBValueConverter,
     );
     this.values.fill(null);
@@ -345,7 +349,8 @@ function scaledDecimal(value: string | number | bigint, scale: number): number |
   if (typeof value === "bigint") return value * 10n ** BigInt(scale);
   const text = value.trim();
   const match = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
-  if (match === null || (match[2] === "" && (match[3] ?? "") === "")) throw new RangeError(`not a decimal: ${text}`);
+  if (match === null || (match[2] === "" && (match[3] ?? "") === ""))
+    throw new RangeError(`not a decimal: ${text}`);
   const fraction = (match[3] ?? "").slice(0, scale).padEnd(scale, "0");
   const scaled = BigInt(`${match[2] || "0"}${fraction}`);
   return match[1] === "-" ? -scaled : scaled;

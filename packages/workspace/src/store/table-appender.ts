@@ -1,4 +1,9 @@
-import { DuckDBDataChunk, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from "@duckdb/node-api";
+import {
+  DuckDBDataChunk,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBType,
+} from "@duckdb/node-api";
 import type { TableSchema } from "@svcmap/model";
 import { columnBufferFor, type ColumnBuffer } from "./column-buffers.js";
 
@@ -119,7 +124,8 @@ export class RowAppender {
   private appendChunk(): void {
     if (this.row === 0) return;
     const chunk = DuckDBDataChunk.create(this.types, this.row);
-    for (let c = 0; c < this.buffers.length; c++) (this.buffers[c] as ColumnBuffer).flushInto(chunk, c, this.row);
+    for (let c = 0; c < this.buffers.length; c++)
+      (this.buffers[c] as ColumnBuffer).flushInto(chunk, c, this.row);
     this.appender.appendDataChunk(chunk);
     this.row = 0;
   }

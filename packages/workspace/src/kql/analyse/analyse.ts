@@ -29,12 +29,13 @@ export function analyse(text: string): AnalysedQuery {
     if (next === null) throw new QueryError("SyntaxError", "the query could not be parsed");
     code = next;
   }
-  const errors = diagnosticsOf(code, current).filter((d) => d.severity === "Error");
+  const syntaxErrors = diagnosticsOf(code.GetSyntaxDiagnostics(), current).filter((d) => d.severity === "Error");
+  // Syntax errors come first: an unparsed query's semantic errors are mostly their echoes.
+  const errors = syntaxErrors.length > 0 ? syntaxErrors : diagnosticsOf(code.GetDiagnostics(), current).filter((d) => d.severity === "Error");
   if (errors.length > 0) {
     const first = errors[0] as DiagnosticWithSeverity;
-    const syntax = errors.some((d) => d.category === "Correctness" && /expected|missing|unexpected/i.test(d.message));
     throw new QueryError(
-      syntax ? "SyntaxError" : "SemanticError",
+      syntaxErrors.length > 0 ? "SyntaxError" : "SemanticError",
       `${first.message} (line ${first.line}, column ${first.column})`,
       errors.map(({ severity: _s, category: _c, ...d }) => d),
     );
@@ -47,8 +48,8 @@ interface DiagnosticWithSeverity extends QueryDiagnostic {
   readonly category: string;
 }
 
-function diagnosticsOf(code: Kusto.Language.KustoCode, text: string): DiagnosticWithSeverity[] {
-  return elementsOf<Kusto.Language.Diagnostic>(code.GetDiagnostics()).map((d) => ({
+function diagnosticsOf(list: unknown, text: string): DiagnosticWithSeverity[] {
+  return elementsOf<Kusto.Language.Diagnostic>(list).map((d) => ({
     code: d.Code ?? "KS000",
     message: d.Message ?? "error",
     severity: d.Severity ?? "Error",

@@ -1,4 +1,5 @@
 import type { KustoType } from "@svcmap/model";
+import type { QueryPosition } from "../errors.js";
 import type { SyntaxNode } from "../analyse/kusto-language.js";
 import { kindOf } from "../analyse/syntax.js";
 import type { ExprLowerer, RowScope } from "./expressions.js";
@@ -8,7 +9,15 @@ import { call, lit, typeOf, type Aggregate, type Column, type Expr } from "./ir.
 
 /** One aggregate of a summarize, before its output columns are named. */
 export type AggregateSpec =
-  | { readonly kind: "single"; readonly fn: string; readonly args: readonly Expr[]; readonly type: KustoType; readonly filter?: Expr; readonly distinct?: boolean }
+  | {
+      readonly kind: "single";
+      readonly fn: string;
+      readonly args: readonly Expr[];
+      readonly type: KustoType;
+      readonly filter?: Expr;
+      readonly distinct?: boolean;
+      readonly at?: QueryPosition;
+    }
   /** arg_max / arg_min: the extreme value plus the values of other columns on the same row. */
   | {
       readonly kind: "arg";
@@ -74,26 +83,27 @@ export function lowerAggregate(
     return { kind: "arg", fn: name, by, byType: typeOf(by), values };
   }
   const type = resultKustoType(node, ctx);
+  const at = ctx.positionOf(node);
   const args = argNodes.map((a) => lowerer.lower(a, scope));
   const base = conditional[name];
   if (base !== undefined) {
     const predicate = args[args.length - 1] as Expr;
     const rest = args.slice(0, -1);
-    return { kind: "single", fn: base, args: rest, type, filter: predicate };
+    return { kind: "single", fn: base, args: rest, type, filter: predicate, at };
   }
   if (name === "count" && args.length > 0) {
-    return { kind: "single", fn: "count", args: [], type, filter: call("not", "bool", call("isnull", "bool", args[0] as Expr)) };
+    return { kind: "single", fn: "count", args: [], type, filter: call("not", "bool", call("isnull", "bool", args[0] as Expr)), at };
   }
   if (name === "percentile" || name === "percentiles") {
-    return { kind: "single", fn: "percentile", args, type };
+    return { kind: "single", fn: "percentile", args, type, at };
   }
-  return { kind: "single", fn: name, args, type };
+  return { kind: "single", fn: name, args, type, at };
 }
 
 /** The IR aggregates of one spec, named with the output names the analyser gave. */
 export function toAggregates(spec: AggregateSpec, names: readonly string[]): Aggregate[] {
   if (spec.kind === "single") {
-    const aggregate: Aggregate = { name: names[0] as string, fn: spec.fn, args: spec.args, type: spec.type };
+    const aggregate: Aggregate = { name: names[0] as string, fn: spec.fn, args: spec.args, type: spec.type, ...(spec.at ? { at: spec.at } : {}) };
     return [
       {
         ...aggregate,

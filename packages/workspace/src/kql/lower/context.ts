@@ -1,5 +1,5 @@
 import type { KustoType } from "@svcmap/model";
-import { QueryError } from "../errors.js";
+import { QueryError, type QueryPosition } from "../errors.js";
 import { positionOf } from "../analyse/analyse.js";
 import type { SyntaxNode } from "../analyse/kusto-language.js";
 import type { Expr, Rel } from "./ir.js";
@@ -43,6 +43,10 @@ export class LoweringContext {
 
   sharedId(): number {
     return this.nextSharedId++;
+  }
+
+  positionOf(node: SyntaxNode): QueryPosition {
+    return positionOf(this.text, node.TextStart, node.Width);
   }
 
   notSupported(what: string, node?: SyntaxNode): QueryError {

@@ -125,7 +125,7 @@ export function scalarFunction(node: SyntaxNode, scope: RowScope, lowerer: ExprL
   const builder = builders[name];
   if (builder !== undefined) return builder(args, info);
   const canonical = aliases[name] ?? name;
-  return call(canonical, resultKustoType(node, lowerer.ctx), ...args);
+  return { kind: "call", fn: canonical, args, type: resultKustoType(node, lowerer.ctx), at: lowerer.ctx.positionOf(node) };
 }
 
 function isExpr(value: Expr | Rel): value is Expr {

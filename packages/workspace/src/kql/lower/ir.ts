@@ -2,6 +2,7 @@
 // of any SQL dialect: every operation that a dialect spells differently is a named `call`.
 
 import type { KustoType } from "@svcmap/model";
+import type { QueryPosition } from "../errors.js";
 
 export interface Column {
   readonly name: string;
@@ -22,7 +23,7 @@ export type Literal =
 export type Expr =
   | { readonly kind: "column"; readonly name: string; readonly type: KustoType }
   | { readonly kind: "literal"; readonly literal: Literal }
-  | { readonly kind: "call"; readonly fn: string; readonly args: readonly Expr[]; readonly type: KustoType }
+  | { readonly kind: "call"; readonly fn: string; readonly args: readonly Expr[]; readonly type: KustoType; readonly at?: QueryPosition }
   | {
       readonly kind: "case";
       readonly whens: readonly { readonly when: Expr; readonly then: Expr }[];
@@ -48,6 +49,8 @@ export interface Aggregate {
   /** Only rows where this holds are aggregated (countif, sumif, …). */
   readonly filter?: Expr;
   readonly distinct?: boolean;
+  /** Where the aggregate stands in the query, for errors. */
+  readonly at?: QueryPosition;
 }
 
 export interface SortKey {

@@ -157,6 +157,10 @@ const renderers: Readonly<Record<string, Renderer>> = {
   replace_regex: (x) => `regexp_replace(${a(x, 0)}, ${a(x, 1)}, ${a(x, 2)}, 'g')`,
   trim: (x) => `regexp_replace(${a(x, 1)}, concat('^(', ${a(x, 0)}, ')+|(', ${a(x, 0)}, ')+$'), '', 'g')`,
   reverse: (x) => `reverse(${a(x, 0)})`,
+  strrep: (x) =>
+    x.length > 2
+      ? `array_to_string(list_transform(range(CAST(${a(x, 1)} AS BIGINT)), i -> ${a(x, 0)}), ${a(x, 2)})`
+      : `repeat(${a(x, 0)}, CAST(${a(x, 1)} AS BIGINT))`,
   split: (x) =>
     x.length > 2
       ? `to_json([string_split(${a(x, 0)}, ${a(x, 1)})[${a(x, 2)} + 1]])`

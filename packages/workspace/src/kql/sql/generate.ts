@@ -1,5 +1,5 @@
 import type { KustoType } from "@svcmap/model";
-import { QueryError } from "../errors.js";
+import { QueryError, type QueryPosition } from "../errors.js";
 import type { Aggregate, Column, Expr, Rel } from "../lower/ir.js";
 import { typeOf } from "../lower/ir.js";
 import type { Dialect, SqlArg } from "./dialect.js";
@@ -174,7 +174,7 @@ export class SqlGenerator {
     const args = aggregate.args.map((a) => this.arg(a, names));
     const filter = aggregate.filter === undefined ? undefined : this.predicate(aggregate.filter, names);
     const sql = this.dialect.aggregate(aggregate.fn, args, aggregate.type, filter);
-    if (sql === undefined) throw new QueryError("NotSupported", `not supported: the aggregation ${aggregate.fn}()`);
+    if (sql === undefined) throw notSupported(`the aggregation ${aggregate.fn}()`, aggregate.at);
     return sql;
   }
 
@@ -282,7 +282,7 @@ export class SqlGenerator {
       case "call": {
         const args = expr.args.map((a) => this.arg(a, names));
         const sql = this.dialect.call(expr.fn, args, expr.type);
-        if (sql === undefined) throw new QueryError("NotSupported", `not supported: ${describeCall(expr.fn, args.map((a) => a.type))}`);
+        if (sql === undefined) throw notSupported(describeCall(expr.fn, args.map((a) => a.type)), expr.at);
         return expr.type === "string" && !stringsNeverNull.has(expr.fn) && expr.fn !== "case" ? `coalesce(${sql}, '')` : sql;
       }
       case "in-relation": {
@@ -298,6 +298,13 @@ export class SqlGenerator {
       }
     }
   }
+}
+
+function notSupported(what: string, at: QueryPosition | undefined): QueryError {
+  if (at === undefined) return new QueryError("NotSupported", `not supported: ${what}`);
+  return new QueryError("NotSupported", `not supported: ${what} (line ${at.line}, column ${at.column})`, [
+    { code: "NotSupported", message: `not supported: ${what}`, ...at },
+  ]);
 }
 
 /** Whether a comparison could see a null: strings never are null in Kusto, nor are non-null literals. */

@@ -11,6 +11,7 @@ const commands: Readonly<Record<string, () => Promise<Command>>> = {
   keys: async () => (await import("./commands/keys.js")).command,
   query: async () => (await import("./commands/query.js")).command,
   serve: async () => (await import("./commands/serve.js")).command,
+  simulate: async () => (await import("./commands/simulate.js")).command,
 };
 
 function usage(): string {

@@ -2,3 +2,4 @@ export * from "./store/index.js";
 export * from "./kql/index.js";
 export * from "./http/index.js";
 export * from "./ingest/index.js";
+export * from "./simulate/index.js";

@@ -25,9 +25,7 @@ export interface TableSchema {
 }
 
 /** How a column of a legacy view is derived from its base table: a column, converted if needed, or a constant. */
-export type ViewColumnSource =
-  | { readonly column: string }
-  | { readonly constant: string };
+export type ViewColumnSource = { readonly column: string } | { readonly constant: string };
 
 export interface ViewColumnSchema extends ColumnSchema {
   readonly source: ViewColumnSource;

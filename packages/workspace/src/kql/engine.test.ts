@@ -48,7 +48,9 @@ describe("errors carry Kusto's diagnostics and positions", () => {
 describe("governance", () => {
   it("stops a runaway query at its time limit, and the next query runs", async () => {
     const started = Date.now();
-    const error = await failure("range x from 1 to 5000000000 step 1 | summarize dcount(x % 1000000007)", { timeoutMs: 300 });
+    const error = await failure("range x from 1 to 5000000000 step 1 | summarize dcount(x % 1000000007)", {
+      timeoutMs: 300,
+    });
     expect(error.code).toBe("QueryTimeout");
     expect(Date.now() - started).toBeLessThan(20_000);
     const next = await fixture.engine.run("print ok = 1", { now: fixtureNow });
@@ -56,7 +58,10 @@ describe("governance", () => {
   });
 
   it("truncates at the row limit and says so", async () => {
-    const result = await fixture.engine.run("range x from 1 to 1000 step 1", { now: fixtureNow, maxRows: 10 });
+    const result = await fixture.engine.run("range x from 1 to 1000 step 1", {
+      now: fixtureNow,
+      maxRows: 10,
+    });
     expect(result.tables[0]?.rows).toHaveLength(10);
     expect(result.truncated).toEqual({ reason: "rows", limit: 10 });
   });
@@ -71,7 +76,9 @@ describe("governance", () => {
   });
 
   it("runs concurrent queries independently", async () => {
-    const slow = failure("range x from 1 to 5000000000 step 1 | summarize dcount(x % 1000000007)", { timeoutMs: 1500 });
+    const slow = failure("range x from 1 to 5000000000 step 1 | summarize dcount(x % 1000000007)", {
+      timeoutMs: 1500,
+    });
     const quick = await fixture.engine.run("VMConnection | count", { now: fixtureNow });
     expect(quick.tables[0]?.rows).toEqual([[6]]);
     expect((await slow).code).toBe("QueryTimeout");

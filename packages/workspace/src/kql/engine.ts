@@ -30,7 +30,10 @@ export class KqlEngine {
     const window = resolveTimespan(options.timespan, now);
     return {
       ...compiled,
-      statements: compiled.statements.map((s) => ({ ...s, rel: restrictTime(s.rel, window.startMicros, window.endMicros) })),
+      statements: compiled.statements.map((s) => ({
+        ...s,
+        rel: restrictTime(s.rel, window.startMicros, window.endMicros),
+      })),
     };
   }
 
@@ -81,7 +84,10 @@ async function resolvePlugins(
     const inputSql = new SqlGenerator(duckdbDialect, resolved).statement(node.input);
     const input = await execute(connection, inputSql, node.input.columns, limits, deadline);
     const output = runPlugin(node, input.rows);
-    resolved.set(node, new SqlGenerator(duckdbDialect).query({ kind: "values", columns: node.columns, rows: output }));
+    resolved.set(
+      node,
+      new SqlGenerator(duckdbDialect).query({ kind: "values", columns: node.columns, rows: output }),
+    );
   };
   await visit(rel);
   return resolved;

@@ -12,12 +12,7 @@ export interface QueryDiagnostic extends QueryPosition {
 }
 
 export type QueryErrorCode =
-  | "SyntaxError"
-  | "SemanticError"
-  | "NotSupported"
-  | "QueryTimeout"
-  | "QueryCancelled"
-  | "ExecutionError";
+  "SyntaxError" | "SemanticError" | "NotSupported" | "QueryTimeout" | "QueryCancelled" | "ExecutionError";
 
 /**
  * The one error a query raises. `diagnostics` carries Kusto's own messages with their positions; the HTTP

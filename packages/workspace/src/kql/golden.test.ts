@@ -30,7 +30,9 @@ function formatResult(result: unknown): string {
     lines.push(`      "name": ${JSON.stringify(table.name)},`);
     lines.push(`      "columns": ${JSON.stringify(table.columns)},`);
     lines.push(`      "rows": [`);
-    table.rows.forEach((row, i) => lines.push(`        ${JSON.stringify(row)}${i < table.rows.length - 1 ? "," : ""}`));
+    table.rows.forEach((row, i) =>
+      lines.push(`        ${JSON.stringify(row)}${i < table.rows.length - 1 ? "," : ""}`),
+    );
     lines.push("      ]");
     lines.push(`    }${t < tables.length - 1 ? "," : ""}`);
   });

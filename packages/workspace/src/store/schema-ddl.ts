@@ -21,7 +21,8 @@ export function createViewSql(view: ViewSchema, base: TableSchema): string {
       expression = quoteString(source.constant);
     } else {
       const baseType = baseTypes.get(source.column);
-      if (baseType === undefined) throw new Error(`view ${view.name}: ${base.name} has no column ${source.column}`);
+      if (baseType === undefined)
+        throw new Error(`view ${view.name}: ${base.name} has no column ${source.column}`);
       expression = quoteIdent(source.column);
       if (baseType !== c.type) {
         expression =

@@ -45,7 +45,12 @@ export class WorkspaceStore {
       await connection.run("CREATE TABLE IF NOT EXISTS svcmap_meta (key VARCHAR PRIMARY KEY, value VARCHAR)");
       await migrate(connection);
       const workspaceId = await ensureWorkspaceId(connection);
-      return new WorkspaceStore(instance, workspaceId, dataDir, options.retentionDays ?? defaultRetentionDays);
+      return new WorkspaceStore(
+        instance,
+        workspaceId,
+        dataDir,
+        options.retentionDays ?? defaultRetentionDays,
+      );
     } finally {
       connection.closeSync();
     }

@@ -29,9 +29,14 @@ export function analyse(text: string): AnalysedQuery {
     if (next === null) throw new QueryError("SyntaxError", "the query could not be parsed");
     code = next;
   }
-  const syntaxErrors = diagnosticsOf(code.GetSyntaxDiagnostics(), current).filter((d) => d.severity === "Error");
+  const syntaxErrors = diagnosticsOf(code.GetSyntaxDiagnostics(), current).filter(
+    (d) => d.severity === "Error",
+  );
   // Syntax errors come first: an unparsed query's semantic errors are mostly their echoes.
-  const errors = syntaxErrors.length > 0 ? syntaxErrors : diagnosticsOf(code.GetDiagnostics(), current).filter((d) => d.severity === "Error");
+  const errors =
+    syntaxErrors.length > 0
+      ? syntaxErrors
+      : diagnosticsOf(code.GetDiagnostics(), current).filter((d) => d.severity === "Error");
   if (errors.length > 0) {
     const first = errors[0] as DiagnosticWithSeverity;
     throw new QueryError(
@@ -97,7 +102,11 @@ function compatibilityRewrites(text: string, code: Kusto.Language.KustoCode): st
           replacement: `${named ? "" : `${columnName} = `}countif(isnotnull(${argText}))`,
         });
       }
-    } else if (kind === "NameReference" && textOf(node) === "AzureVMSize" && errorStarts.has(node.TextStart)) {
+    } else if (
+      kind === "NameReference" &&
+      textOf(node) === "AzureVMSize" &&
+      errorStarts.has(node.TextStart)
+    ) {
       const parentKind = node.Parent === null ? "" : kindOf(node.Parent);
       const named = parentKind === "SimpleNamedExpression";
       edits.push({

@@ -15,7 +15,8 @@ export function workspaceGlobalState(): Kusto.Language.GlobalState {
   const symbols = queryableTables().map(
     (table) => new language.Symbols.TableSymbol.$ctor7(table.name, schemaText(table.columns), null),
   );
-  const members = symbols as unknown as System.Collections.Generic.IEnumerable$1<Kusto.Language.Symbols.Symbol>;
+  const members =
+    symbols as unknown as System.Collections.Generic.IEnumerable$1<Kusto.Language.Symbols.Symbol>;
   const database = new language.Symbols.DatabaseSymbol.$ctor1("workspace", members, false);
   const state = language.GlobalState.Default?.WithDatabase(database) ?? null;
   if (state === null) throw new Error("could not build the Kusto global state");

@@ -20,7 +20,9 @@ export function elementsOf<T>(list: unknown): T[] {
   if (list === null || list === undefined) return [];
   const items = bridge().toArray(list) as unknown[];
   return items.map((item) =>
-    item !== null && typeof item === "object" && "Element$1" in item ? (item as { Element$1: T }).Element$1 : (item as T),
+    item !== null && typeof item === "object" && "Element$1" in item
+      ? (item as { Element$1: T }).Element$1
+      : (item as T),
   );
 }
 

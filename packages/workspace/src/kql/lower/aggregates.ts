@@ -60,7 +60,8 @@ export function lowerAggregate(
   groupNames: ReadonlySet<string>,
 ): AggregateSpec {
   const ctx = lowerer.ctx;
-  if (kindOf(node) !== "FunctionCallExpression") throw ctx.notSupported("an aggregate that is not a function call", node);
+  if (kindOf(node) !== "FunctionCallExpression")
+    throw ctx.notSupported("an aggregate that is not a function call", node);
   const rawName = functionName(node);
   const name = renamed[rawName] ?? rawName;
   const argNodes = argumentNodes(node);
@@ -92,7 +93,14 @@ export function lowerAggregate(
     return { kind: "single", fn: base, args: rest, type, filter: predicate, at };
   }
   if (name === "count" && args.length > 0) {
-    return { kind: "single", fn: "count", args: [], type, filter: call("not", "bool", call("isnull", "bool", args[0] as Expr)), at };
+    return {
+      kind: "single",
+      fn: "count",
+      args: [],
+      type,
+      filter: call("not", "bool", call("isnull", "bool", args[0] as Expr)),
+      at,
+    };
   }
   if (name === "percentile" || name === "percentiles") {
     return { kind: "single", fn: "percentile", args, type, at };
@@ -103,7 +111,13 @@ export function lowerAggregate(
 /** The IR aggregates of one spec, named with the output names the analyser gave. */
 export function toAggregates(spec: AggregateSpec, names: readonly string[]): Aggregate[] {
   if (spec.kind === "single") {
-    const aggregate: Aggregate = { name: names[0] as string, fn: spec.fn, args: spec.args, type: spec.type, ...(spec.at ? { at: spec.at } : {}) };
+    const aggregate: Aggregate = {
+      name: names[0] as string,
+      fn: spec.fn,
+      args: spec.args,
+      type: spec.type,
+      ...(spec.at ? { at: spec.at } : {}),
+    };
     return [
       {
         ...aggregate,

@@ -6,8 +6,7 @@ import type { Expr, Rel } from "./ir.js";
 
 /** What a `let` name stands for. */
 export type Binding =
-  | { readonly kind: "scalar"; readonly expr: Expr }
-  | { readonly kind: "tabular"; readonly rel: Rel };
+  { readonly kind: "scalar"; readonly expr: Expr } | { readonly kind: "tabular"; readonly rel: Rel };
 
 /** State shared by the whole lowering of one query. */
 export class LoweringContext {

@@ -114,13 +114,23 @@ export function lowerScalar(node: SyntaxNode, scope: RowScope, lowerer: ExprLowe
       return scalarFunction(node, scope, lowerer);
     case "PathExpression": {
       const target = lowerer.lower(child<SyntaxNode>(node, "Expression") as SyntaxNode, scope);
-      const selector = textOf(child<SyntaxNode>(node, "Selector") as SyntaxNode).replace(/^\['|'\]$|^\["|"\]$/g, "");
-      return dynamicMember(target, { kind: "literal", literal: { type: "string", value: selector } }, ctx, node);
+      const selector = textOf(child<SyntaxNode>(node, "Selector") as SyntaxNode).replace(
+        /^\['|'\]$|^\["|"\]$/g,
+        "",
+      );
+      return dynamicMember(
+        target,
+        { kind: "literal", literal: { type: "string", value: selector } },
+        ctx,
+        node,
+      );
     }
     case "ElementExpression": {
       const target = lowerer.lower(child<SyntaxNode>(node, "Expression") as SyntaxNode, scope);
       const brackets = child<SyntaxNode>(node, "Selector") as SyntaxNode;
-      const inner = child<SyntaxNode>(brackets, "Expression") ?? elementsOf<SyntaxNode>(child(brackets, "Expressions"))[0];
+      const inner =
+        child<SyntaxNode>(brackets, "Expression") ??
+        elementsOf<SyntaxNode>(child(brackets, "Expressions"))[0];
       if (inner === undefined) throw ctx.notSupported("an empty element selector", node);
       return dynamicMember(target, lowerer.lower(inner, scope), ctx, node);
     }
@@ -155,7 +165,10 @@ export function lowerScalar(node: SyntaxNode, scope: RowScope, lowerer: ExprLowe
     if (op.startsWith("!")) return call("not", "bool", call(op.slice(1), "bool", left, right));
     return call(op, "bool", left, right);
   }
-  throw ctx.notSupported(`the expression ${kind.replace(/Expression$/, "")} ('${textOf(node).slice(0, 40)}')`, node);
+  throw ctx.notSupported(
+    `the expression ${kind.replace(/Expression$/, "")} ('${textOf(node).slice(0, 40)}')`,
+    node,
+  );
 }
 
 const columnSymbolKind = 9;
@@ -206,7 +219,10 @@ export function lowerLiteral(node: SyntaxNode, ctx: LoweringContext): Expr {
       return lit({ type: "int", value: isNull ? null : Number(integerValue(valueText)) });
     case "RealLiteralExpression":
     case "DecimalLiteralExpression":
-      return lit({ type: kind === "RealLiteralExpression" ? "real" : "decimal", value: isNull ? null : realValue(valueText) });
+      return lit({
+        type: kind === "RealLiteralExpression" ? "real" : "decimal",
+        value: isNull ? null : realValue(valueText),
+      });
     case "BooleanLiteralExpression":
       return lit({ type: "bool", value: isNull ? null : /^true$/i.test(valueText) });
     case "DateTimeLiteralExpression": {
@@ -224,7 +240,10 @@ export function lowerLiteral(node: SyntaxNode, ctx: LoweringContext): Expr {
     case "GuidLiteralExpression":
       return lit({ type: "guid", value: isNull ? null : valueText.toLowerCase() });
     case "DynamicExpression":
-      return lit({ type: "dynamic", value: isNull ? null : JSON.stringify(JSON.parse(normaliseDynamic(valueText))) });
+      return lit({
+        type: "dynamic",
+        value: isNull ? null : JSON.stringify(JSON.parse(normaliseDynamic(valueText))),
+      });
     case "NullLiteralExpression":
       return lit({ type: "dynamic", value: null });
     default:
@@ -250,7 +269,9 @@ function normaliseDynamic(text: string): string {
     JSON.parse(text);
     return text;
   } catch {
-    return text.replace(/'((?:[^'\\]|\\.)*)'/g, (_m, inner: string) => JSON.stringify(inner.replace(/\\'/g, "'")));
+    return text.replace(/'((?:[^'\\]|\\.)*)'/g, (_m, inner: string) =>
+      JSON.stringify(inner.replace(/\\'/g, "'")),
+    );
   }
 }
 
@@ -266,14 +287,19 @@ function lowerArithmetic(node: SyntaxNode, kind: string, scope: RowScope, lowere
   }
   if (kind === "SubtractExpression") {
     if (lt === "datetime" && rt === "datetime") return call("datetime_diff_ticks", "timespan", left, right);
-    if (lt === "datetime" && rt === "timespan") return call("datetime_add", "datetime", left, call("neg", "timespan", right));
+    if (lt === "datetime" && rt === "timespan")
+      return call("datetime_add", "datetime", left, call("neg", "timespan", right));
   }
   if (kind === "DivideExpression" && lt === "timespan" && rt === "timespan") {
     return call("div", "real", call("to_real", "real", left), right);
   }
-  const fn = { AddExpression: "add", SubtractExpression: "sub", MultiplyExpression: "mul", DivideExpression: "div", ModuloExpression: "mod" }[
-    kind
-  ] as string;
+  const fn = {
+    AddExpression: "add",
+    SubtractExpression: "sub",
+    MultiplyExpression: "mul",
+    DivideExpression: "div",
+    ModuloExpression: "mod",
+  }[kind] as string;
   return call(fn, type, left, right);
 }
 

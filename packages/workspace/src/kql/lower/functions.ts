@@ -50,8 +50,14 @@ const builders: Readonly<Record<string, Builder>> = {
   iif: (args, info) => conditional(args, info),
   case: (args, info) => {
     const whens: { when: Expr; then: Expr }[] = [];
-    for (let i = 0; i + 1 < args.length; i += 2) whens.push({ when: args[i] as Expr, then: args[i + 1] as Expr });
-    return { kind: "case", whens, otherwise: args[args.length - 1] as Expr, type: resultKustoType(info.node, info.lowerer.ctx) };
+    for (let i = 0; i + 1 < args.length; i += 2)
+      whens.push({ when: args[i] as Expr, then: args[i + 1] as Expr });
+    return {
+      kind: "case",
+      whens,
+      otherwise: args[args.length - 1] as Expr,
+      type: resultKustoType(info.node, info.lowerer.ctx),
+    };
   },
   strcat: (args) => call("strcat", "string", ...args.map(asString)),
   strcat_delim: (args) => call("strcat_delim", "string", ...args.map(asString)),
@@ -83,7 +89,13 @@ const builders: Readonly<Record<string, Builder>> = {
   pack_dictionary: (args, info) => pack(args, info),
   extract: (args, info) => {
     const pattern = constantString(args[0] as Expr, "extract's regular expression", info);
-    return call("extract", "string", lit({ type: "string", value: pattern }), args[1] as Expr, asString(args[2] as Expr));
+    return call(
+      "extract",
+      "string",
+      lit({ type: "string", value: pattern }),
+      args[1] as Expr,
+      asString(args[2] as Expr),
+    );
   },
   isempty: (args) => emptiness(args[0] as Expr, false),
   isnotempty: (args) => emptiness(args[0] as Expr, true),
@@ -125,7 +137,13 @@ export function scalarFunction(node: SyntaxNode, scope: RowScope, lowerer: ExprL
   const builder = builders[name];
   if (builder !== undefined) return builder(args, info);
   const canonical = aliases[name] ?? name;
-  return { kind: "call", fn: canonical, args, type: resultKustoType(node, lowerer.ctx), at: lowerer.ctx.positionOf(node) };
+  return {
+    kind: "call",
+    fn: canonical,
+    args,
+    type: resultKustoType(node, lowerer.ctx),
+    at: lowerer.ctx.positionOf(node),
+  };
 }
 
 function isExpr(value: Expr | Rel): value is Expr {

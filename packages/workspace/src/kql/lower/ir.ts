@@ -23,7 +23,13 @@ export type Literal =
 export type Expr =
   | { readonly kind: "column"; readonly name: string; readonly type: KustoType }
   | { readonly kind: "literal"; readonly literal: Literal }
-  | { readonly kind: "call"; readonly fn: string; readonly args: readonly Expr[]; readonly type: KustoType; readonly at?: QueryPosition }
+  | {
+      readonly kind: "call";
+      readonly fn: string;
+      readonly args: readonly Expr[];
+      readonly type: KustoType;
+      readonly at?: QueryPosition;
+    }
   | {
       readonly kind: "case";
       readonly whens: readonly { readonly when: Expr; readonly then: Expr }[];
@@ -33,7 +39,13 @@ export type Expr =
   /** toscalar(): the first column of the relation's first row. */
   | { readonly kind: "scalar-subquery"; readonly relation: Rel; readonly type: KustoType }
   /** `x in (table)`: membership in the relation's first column. */
-  | { readonly kind: "in-relation"; readonly value: Expr; readonly relation: Rel; readonly negated: boolean; readonly type: "bool" };
+  | {
+      readonly kind: "in-relation";
+      readonly value: Expr;
+      readonly relation: Rel;
+      readonly negated: boolean;
+      readonly type: "bool";
+    };
 
 export interface NamedExpr {
   readonly name: string;
@@ -72,9 +84,23 @@ export type JoinKind =
 
 export type Rel =
   | { readonly kind: "table"; readonly table: string; readonly columns: readonly Column[] }
-  | { readonly kind: "values"; readonly columns: readonly Column[]; readonly rows: readonly (readonly Literal[])[] }
-  | { readonly kind: "project"; readonly input: Rel; readonly items: readonly NamedExpr[]; readonly columns: readonly Column[] }
-  | { readonly kind: "filter"; readonly input: Rel; readonly condition: Expr; readonly columns: readonly Column[] }
+  | {
+      readonly kind: "values";
+      readonly columns: readonly Column[];
+      readonly rows: readonly (readonly Literal[])[];
+    }
+  | {
+      readonly kind: "project";
+      readonly input: Rel;
+      readonly items: readonly NamedExpr[];
+      readonly columns: readonly Column[];
+    }
+  | {
+      readonly kind: "filter";
+      readonly input: Rel;
+      readonly condition: Expr;
+      readonly columns: readonly Column[];
+    }
   | {
       readonly kind: "aggregate";
       readonly input: Rel;
@@ -82,8 +108,18 @@ export type Rel =
       readonly aggregates: readonly Aggregate[];
       readonly columns: readonly Column[];
     }
-  | { readonly kind: "sort"; readonly input: Rel; readonly keys: readonly SortKey[]; readonly columns: readonly Column[] }
-  | { readonly kind: "limit"; readonly input: Rel; readonly count: number; readonly columns: readonly Column[] }
+  | {
+      readonly kind: "sort";
+      readonly input: Rel;
+      readonly keys: readonly SortKey[];
+      readonly columns: readonly Column[];
+    }
+  | {
+      readonly kind: "limit";
+      readonly input: Rel;
+      readonly count: number;
+      readonly columns: readonly Column[];
+    }
   | { readonly kind: "distinct"; readonly input: Rel; readonly columns: readonly Column[] }
   | {
       readonly kind: "join";
@@ -93,7 +129,11 @@ export type Rel =
       /** Pairs of (left column, right column) that must be equal. */
       readonly on: readonly (readonly [string, string])[];
       /** Output: for each column, which side and which input column it comes from. */
-      readonly output: readonly { readonly side: "left" | "right"; readonly from: string; readonly name: string }[];
+      readonly output: readonly {
+        readonly side: "left" | "right";
+        readonly from: string;
+        readonly name: string;
+      }[];
       readonly columns: readonly Column[];
     }
   | { readonly kind: "union"; readonly inputs: readonly Rel[]; readonly columns: readonly Column[] }
@@ -101,16 +141,39 @@ export type Rel =
   | {
       readonly kind: "expand";
       readonly input: Rel;
-      readonly expansions: readonly { readonly name: string; readonly expr: Expr; readonly type: KustoType }[];
+      readonly expansions: readonly {
+        readonly name: string;
+        readonly expr: Expr;
+        readonly type: KustoType;
+      }[];
       readonly limit?: number;
       readonly columns: readonly Column[];
     }
   /** range: one column of values from `from` to `to` by `step`. */
-  | { readonly kind: "range"; readonly name: string; readonly from: Expr; readonly to: Expr; readonly step: Expr; readonly columns: readonly Column[] }
+  | {
+      readonly kind: "range";
+      readonly name: string;
+      readonly from: Expr;
+      readonly to: Expr;
+      readonly step: Expr;
+      readonly columns: readonly Column[];
+    }
   /** An operator that runs in TypeScript over its materialised input (evaluate autocluster, …). */
-  | { readonly kind: "plugin"; readonly plugin: string; readonly args: readonly Expr[]; readonly input: Rel; readonly columns: readonly Column[] }
+  | {
+      readonly kind: "plugin";
+      readonly plugin: string;
+      readonly args: readonly Expr[];
+      readonly input: Rel;
+      readonly columns: readonly Column[];
+    }
   /** A relation shared by several uses (let of a table, materialize): generated once as a CTE. */
-  | { readonly kind: "shared"; readonly id: number; readonly input: Rel; readonly materialized: boolean; readonly columns: readonly Column[] };
+  | {
+      readonly kind: "shared";
+      readonly id: number;
+      readonly input: Rel;
+      readonly materialized: boolean;
+      readonly columns: readonly Column[];
+    };
 
 export const columnRef = (column: Column): Expr => ({ kind: "column", name: column.name, type: column.type });
 

@@ -5,10 +5,20 @@ import type { Literal } from "./ir.js";
 export function parseDatetimeMicros(text: string): bigint | undefined {
   const trimmed = text.trim();
   if (trimmed === "" || trimmed === "null") return undefined;
-  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(trimmed);
+  const iso =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(
+      trimmed,
+    );
   if (iso) {
     const [, y, mo, d, h, mi, s, frac, zone] = iso;
-    const base = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
+    const base = Date.UTC(
+      Number(y),
+      Number(mo) - 1,
+      Number(d),
+      Number(h ?? 0),
+      Number(mi ?? 0),
+      Number(s ?? 0),
+    );
     if (Number.isNaN(base)) return undefined;
     let micros = BigInt(base) * 1000n + BigInt((frac ?? "").padEnd(7, "0").slice(0, 6));
     if (zone && zone.toUpperCase() !== "Z") {

@@ -6,7 +6,19 @@ import { lowerAggregate, outputCount, toAggregates } from "./aggregates.js";
 import { toKustoType, type LoweringContext } from "./context.js";
 import { lowerScalar, nameText, lowerLiteral, type ExprLowerer, type RowScope } from "./expressions.js";
 import { asString } from "./functions.js";
-import { call, columnRef, lit, typeOf, type Column, type Expr, type JoinKind, type Literal, type NamedExpr, type Rel, type SortKey } from "./ir.js";
+import {
+  call,
+  columnRef,
+  lit,
+  typeOf,
+  type Column,
+  type Expr,
+  type JoinKind,
+  type Literal,
+  type NamedExpr,
+  type Rel,
+  type SortKey,
+} from "./ir.js";
 
 export interface LoweredStatement {
   readonly rel: Rel;
@@ -22,7 +34,8 @@ export class QueryLowerer implements ExprLowerer {
     for (const statement of elementsOf<SyntaxNode>(child(root, "Statements"))) {
       const kind = kindOf(statement);
       if (kind === "LetStatement") this.lowerLet(statement);
-      else if (kind === "ExpressionStatement") results.push(this.lowerStatement(child<SyntaxNode>(statement, "Expression") as SyntaxNode));
+      else if (kind === "ExpressionStatement")
+        results.push(this.lowerStatement(child<SyntaxNode>(statement, "Expression") as SyntaxNode));
       else if (kind === "QueryParametersStatement" || kind === "SetOptionStatement") continue;
       else throw this.ctx.notSupported(`the statement '${textOf(statement).slice(0, 30)}'`, statement);
     }
@@ -50,7 +63,8 @@ export class QueryLowerer implements ExprLowerer {
   }
 
   expandCall(callNode: SyntaxNode, expansion: SyntaxNode, scope: RowScope): Expr | Rel {
-    const symbol = (callNode as Kusto.Language.Syntax.FunctionCallExpression).ReferencedSymbol as Kusto.Language.Symbols.FunctionSymbol | null;
+    const symbol = (callNode as Kusto.Language.Syntax.FunctionCallExpression)
+      .ReferencedSymbol as Kusto.Language.Symbols.FunctionSymbol | null;
     const signature = elementsOf<Kusto.Language.Symbols.Signature>(symbol?.Signatures)[0];
     const parameters = elementsOf<Kusto.Language.Symbols.Parameter>(signature?.Parameters);
     const args = elementsOf<SyntaxNode>(child(child(callNode, "ArgumentList"), "Expressions"));
@@ -73,7 +87,8 @@ export class QueryLowerer implements ExprLowerer {
     this.ctx.frames.push(frame);
     try {
       for (const statement of elementsOf<SyntaxNode>(child(expansion, "Statements"))) {
-        if (kindOf(statement) !== "LetStatement") throw this.ctx.notSupported("this statement in a function body", statement);
+        if (kindOf(statement) !== "LetStatement")
+          throw this.ctx.notSupported("this statement in a function body", statement);
         this.lowerLet(statement);
       }
       const body = child<SyntaxNode>(expansion, "Expression") as SyntaxNode;
@@ -90,7 +105,8 @@ export class QueryLowerer implements ExprLowerer {
     if (kind === "PipeExpression") {
       const operator = child<SyntaxNode>(node, "Operator") as SyntaxNode;
       const input = this.lowerStatement(child<SyntaxNode>(node, "Expression") as SyntaxNode);
-      if (kindOf(operator) === "RenderOperator") return { rel: input.rel, visualization: renderOf(operator, this) };
+      if (kindOf(operator) === "RenderOperator")
+        return { rel: input.rel, visualization: renderOf(operator, this) };
       if (input.visualization !== undefined) throw this.ctx.notSupported("operators after render", operator);
       return { rel: this.applyOperator(input.rel, operator, node) };
     }
@@ -104,7 +120,8 @@ export class QueryLowerer implements ExprLowerer {
         return this.lowerTabular(child<SyntaxNode>(node, "Expression") as SyntaxNode);
       case "NameReference": {
         const symbol = (node as Kusto.Language.Syntax.NameReference).ReferencedSymbol;
-        const binding = symbol?.Kind === kustoSymbolKind("Table") ? undefined : this.ctx.lookup(symbol, nameText(node));
+        const binding =
+          symbol?.Kind === kustoSymbolKind("Table") ? undefined : this.ctx.lookup(symbol, nameText(node));
         if (binding?.kind === "tabular") return binding.rel;
         if (symbol && symbol.Kind === kustoSymbolKind("Table")) {
           return { kind: "table", table: symbol.Name ?? nameText(node), columns: columnsOf(node, this.ctx) };
@@ -149,7 +166,9 @@ export class QueryLowerer implements ExprLowerer {
 
   private lowerDataTable(node: SyntaxNode): Rel {
     const columns = columnsOf(node, this.ctx);
-    const values = elementsOf<SyntaxNode>(child(node, "Values")).map((v) => this.lower(v, { columns: new Map() }));
+    const values = elementsOf<SyntaxNode>(child(node, "Values")).map((v) =>
+      this.lower(v, { columns: new Map() }),
+    );
     const rows: Literal[][] = [];
     for (let i = 0; i < values.length; i += columns.length) {
       rows.push(
@@ -173,7 +192,12 @@ export class QueryLowerer implements ExprLowerer {
     switch (kind) {
       case "FilterOperator": {
         const rel = need();
-        return { kind: "filter", input: rel, condition: this.lower(child<SyntaxNode>(operator, "Condition") as SyntaxNode, scopeOf(rel)), columns: rel.columns };
+        return {
+          kind: "filter",
+          input: rel,
+          condition: this.lower(child<SyntaxNode>(operator, "Condition") as SyntaxNode, scopeOf(rel)),
+          columns: rel.columns,
+        };
       }
       case "ProjectOperator":
       case "ExtendOperator":
@@ -186,29 +210,58 @@ export class QueryLowerer implements ExprLowerer {
       case "SummarizeOperator":
         return this.lowerSummarize(need(), operator, columns);
       case "CountOperator":
-        return { kind: "aggregate", input: need(), groups: [], aggregates: [{ name: columns[0]?.name ?? "Count", fn: "count", args: [], type: "long" }], columns };
+        return {
+          kind: "aggregate",
+          input: need(),
+          groups: [],
+          aggregates: [{ name: columns[0]?.name ?? "Count", fn: "count", args: [], type: "long" }],
+          columns,
+        };
       case "DistinctOperator": {
         const rel = need();
         const items = elementsOf<SyntaxNode>(child(operator, "Expressions"));
-        if (items.length === 1 && kindOf(items[0] as SyntaxNode) === "StarExpression") return { kind: "distinct", input: rel, columns: rel.columns };
+        if (items.length === 1 && kindOf(items[0] as SyntaxNode) === "StarExpression")
+          return { kind: "distinct", input: rel, columns: rel.columns };
         const scope = scopeOf(rel);
-        const projected: NamedExpr[] = items.map((item, i) => ({ name: (columns[i] as Column).name, expr: this.lower(unname(item), scope) }));
-        return { kind: "distinct", input: { kind: "project", input: rel, items: projected, columns }, columns };
+        const projected: NamedExpr[] = items.map((item, i) => ({
+          name: (columns[i] as Column).name,
+          expr: this.lower(unname(item), scope),
+        }));
+        return {
+          kind: "distinct",
+          input: { kind: "project", input: rel, items: projected, columns },
+          columns,
+        };
       }
       case "TakeOperator": {
         const rel = need();
-        return { kind: "limit", input: rel, count: this.constantCount(child<SyntaxNode>(operator, "Expression") as SyntaxNode), columns: rel.columns };
+        return {
+          kind: "limit",
+          input: rel,
+          count: this.constantCount(child<SyntaxNode>(operator, "Expression") as SyntaxNode),
+          columns: rel.columns,
+        };
       }
       case "SortOperator":
       case "OrderByOperator": {
         const rel = need();
-        return { kind: "sort", input: rel, keys: this.sortKeys(elementsOf<SyntaxNode>(child(operator, "Expressions")), rel), columns: rel.columns };
+        return {
+          kind: "sort",
+          input: rel,
+          keys: this.sortKeys(elementsOf<SyntaxNode>(child(operator, "Expressions")), rel),
+          columns: rel.columns,
+        };
       }
       case "TopOperator": {
         const rel = need();
         const keys = this.sortKeys([child<SyntaxNode>(operator, "ByExpression") as SyntaxNode], rel);
         const sorted: Rel = { kind: "sort", input: rel, keys, columns: rel.columns };
-        return { kind: "limit", input: sorted, count: this.constantCount(child<SyntaxNode>(operator, "Expression") as SyntaxNode), columns: rel.columns };
+        return {
+          kind: "limit",
+          input: sorted,
+          count: this.constantCount(child<SyntaxNode>(operator, "Expression") as SyntaxNode),
+          columns: rel.columns,
+        };
       }
       case "JoinOperator":
         return this.lowerJoin(need(), operator, columns);
@@ -222,7 +275,14 @@ export class QueryLowerer implements ExprLowerer {
         return this.lowerRange(operator, columns);
       case "AsOperator":
       case "SerializeOperator":
-        return input === undefined ? need() : { kind: "project", input, items: input.columns.map((c) => ({ name: c.name, expr: columnRef(c) })), columns: input.columns };
+        return input === undefined
+          ? need()
+          : {
+              kind: "project",
+              input,
+              items: input.columns.map((c) => ({ name: c.name, expr: columnRef(c) })),
+              columns: input.columns,
+            };
       case "EvaluateOperator":
         return this.lowerEvaluate(need(), operator, columns);
       default:
@@ -232,21 +292,31 @@ export class QueryLowerer implements ExprLowerer {
 
   private constantCount(node: SyntaxNode): number {
     const expr = this.lower(node, { columns: new Map() });
-    if (expr.kind === "literal" && (typeof expr.literal.value === "bigint" || typeof expr.literal.value === "number")) {
+    if (
+      expr.kind === "literal" &&
+      (typeof expr.literal.value === "bigint" || typeof expr.literal.value === "number")
+    ) {
       return Number(expr.literal.value);
     }
     throw this.ctx.notSupported("a row count that is not a constant", node);
   }
 
   /** project, extend, project-away/keep/rename/reorder and print all yield named expressions over the input. */
-  private lowerProjection(input: Rel | undefined, operator: SyntaxNode, kind: string, columns: readonly Column[]): Rel {
+  private lowerProjection(
+    input: Rel | undefined,
+    operator: SyntaxNode,
+    kind: string,
+    columns: readonly Column[],
+  ): Rel {
     const rel: Rel = input ?? { kind: "values", columns: [], rows: [[]] };
     const scope = new Map(scopeOf(rel).columns);
     const computed = new Map<string, Expr>();
     if (kind === "ProjectOperator" || kind === "ExtendOperator" || kind === "PrintOperator") {
       const items = elementsOf<SyntaxNode>(child(operator, "Expressions"));
-      let generated = 0;
-      const outputsForItems = kind === "ExtendOperator" ? columns.filter((c) => !rel.columns.some((r) => r.name === c.name)) : columns;
+      const outputsForItems =
+        kind === "ExtendOperator"
+          ? columns.filter((c) => !rel.columns.some((r) => r.name === c.name))
+          : columns;
       for (const item of items) {
         const itemKind = kindOf(item);
         let name: string;
@@ -261,8 +331,10 @@ export class QueryLowerer implements ExprLowerer {
           throw this.ctx.notSupported("(a, b) = … in project/extend", item);
         } else {
           // The analyser names unnamed expressions (Column1, print_0, …); take its name in order.
-          const fresh = outputsForItems.filter((c) => !computed.has(c.name) && !rel.columns.some((r) => r.name === c.name));
-          name = (fresh[generated] ?? fresh[0])?.name ?? `Column${generated + 1}`;
+          const fresh = outputsForItems.filter(
+            (c) => !computed.has(c.name) && !rel.columns.some((r) => r.name === c.name),
+          );
+          name = fresh[0]?.name ?? `Column${computed.size + 1}`;
           valueNode = item;
         }
         const expr = this.lower(valueNode, { columns: scope });
@@ -288,8 +360,13 @@ export class QueryLowerer implements ExprLowerer {
   private lowerSummarize(input: Rel, operator: SyntaxNode, columns: readonly Column[]): Rel {
     const scope = scopeOf(input);
     const byNodes = elementsOf<SyntaxNode>(child(child(operator, "ByClause"), "Expressions"));
-    const groups: NamedExpr[] = byNodes.map((node, i) => ({ name: (columns[i] as Column).name, expr: this.lower(unname(node), scope) }));
-    const groupNames = new Set(byNodes.map((node) => groupSourceName(node)).filter((n): n is string => n !== undefined));
+    const groups: NamedExpr[] = byNodes.map((node, i) => ({
+      name: (columns[i] as Column).name,
+      expr: this.lower(unname(node), scope),
+    }));
+    const groupNames = new Set(
+      byNodes.map((node) => groupSourceName(node)).filter((n): n is string => n !== undefined),
+    );
     const aggregates = [];
     let position = groups.length;
     for (const node of elementsOf<SyntaxNode>(child(operator, "Aggregates"))) {
@@ -323,10 +400,34 @@ export class QueryLowerer implements ExprLowerer {
   }
 
   private lowerJoin(left: Rel, operator: SyntaxNode, columns: readonly Column[]): Rel {
-    const kindParameter = elementsOf<SyntaxNode>(child(operator, "Parameters")).find((p) => /^kind$/i.test(textOf(child<SyntaxNode>(p, "Name") as SyntaxNode)));
-    const joinKind = (kindParameter ? textOf(child<SyntaxNode>(kindParameter, "Expression") as SyntaxNode).toLowerCase() : "innerunique") as JoinKind;
-    const known: JoinKind[] = ["inner", "innerunique", "leftouter", "rightouter", "fullouter", "leftsemi", "rightsemi", "leftanti", "rightanti"];
-    const normalised = ({ leftantisemi: "leftanti", rightantisemi: "rightanti", anti: "leftanti", semi: "leftsemi" } as Record<string, JoinKind>)[joinKind] ?? joinKind;
+    const kindParameter = elementsOf<SyntaxNode>(child(operator, "Parameters")).find((p) =>
+      /^kind$/i.test(textOf(child<SyntaxNode>(p, "Name") as SyntaxNode)),
+    );
+    const joinKind = (
+      kindParameter
+        ? textOf(child<SyntaxNode>(kindParameter, "Expression") as SyntaxNode).toLowerCase()
+        : "innerunique"
+    ) as JoinKind;
+    const known: JoinKind[] = [
+      "inner",
+      "innerunique",
+      "leftouter",
+      "rightouter",
+      "fullouter",
+      "leftsemi",
+      "rightsemi",
+      "leftanti",
+      "rightanti",
+    ];
+    const normalised =
+      (
+        {
+          leftantisemi: "leftanti",
+          rightantisemi: "rightanti",
+          anti: "leftanti",
+          semi: "leftsemi",
+        } as Record<string, JoinKind>
+      )[joinKind] ?? joinKind;
     if (!known.includes(normalised)) throw this.ctx.notSupported(`join kind=${joinKind}`, operator);
     const right = this.lowerTabular(child<SyntaxNode>(operator, "Expression") as SyntaxNode);
     const condition = child<SyntaxNode>(operator, "ConditionClause") as SyntaxNode;
@@ -338,31 +439,45 @@ export class QueryLowerer implements ExprLowerer {
         addCondition(child<SyntaxNode>(node, "Left") as SyntaxNode);
         addCondition(child<SyntaxNode>(node, "Right") as SyntaxNode);
       } else if (k === "EqualExpression") {
-        const sides = [child<SyntaxNode>(node, "Left") as SyntaxNode, child<SyntaxNode>(node, "Right") as SyntaxNode].map((s) => joinSide(s));
+        const sides = [
+          child<SyntaxNode>(node, "Left") as SyntaxNode,
+          child<SyntaxNode>(node, "Right") as SyntaxNode,
+        ].map((s) => joinSide(s));
         const l = sides.find((s) => s.side === "left");
         const r = sides.find((s) => s.side === "right");
-        if (!l || !r) throw this.ctx.notSupported("a join condition that does not compare $left with $right", node);
+        if (!l || !r)
+          throw this.ctx.notSupported("a join condition that does not compare $left with $right", node);
         on.push([l.name, r.name]);
       } else if (k === "NameReference" || k === "BracketedExpression") {
         const name = nameText(node);
         on.push([name, name]);
       } else throw this.ctx.notSupported(`the join condition '${textOf(node)}'`, node);
     };
-    for (const expression of elementsOf<SyntaxNode>(child(condition, "Expressions"))) addCondition(expression);
+    for (const expression of elementsOf<SyntaxNode>(child(condition, "Expressions")))
+      addCondition(expression);
     const output = joinOutput(normalised, left, right, columns);
     return { kind: "join", joinKind: normalised, left, right, on, output, columns };
   }
 
   private lowerUnion(input: Rel | undefined, operator: SyntaxNode, columns: readonly Column[]): Rel {
     const inputs: Rel[] = input ? [input] : [];
-    for (const node of elementsOf<SyntaxNode>(child(operator, "Expressions"))) inputs.push(this.lowerTabular(node));
+    for (const node of elementsOf<SyntaxNode>(child(operator, "Expressions")))
+      inputs.push(this.lowerTabular(node));
     const parameters = elementsOf<SyntaxNode>(child(operator, "Parameters"));
-    const withSource = parameters.find((p) => /^withsource$/i.test(textOf(child<SyntaxNode>(p, "Name") as SyntaxNode)));
-    const sourceName = withSource ? nameText(child<SyntaxNode>(withSource, "Expression") as SyntaxNode) : undefined;
+    const withSource = parameters.find((p) =>
+      /^withsource$/i.test(textOf(child<SyntaxNode>(p, "Name") as SyntaxNode)),
+    );
+    const sourceName = withSource
+      ? nameText(child<SyntaxNode>(withSource, "Expression") as SyntaxNode)
+      : undefined;
     const aligned = inputs.map((rel) => {
       const scope = scopeOf(rel).columns;
       const items = columns.map((column) => {
-        if (column.name === sourceName) return { name: column.name, expr: lit({ type: "string", value: rel.kind === "table" ? rel.table : "" }) };
+        if (column.name === sourceName)
+          return {
+            name: column.name,
+            expr: lit({ type: "string", value: rel.kind === "table" ? rel.table : "" }),
+          };
         return { name: column.name, expr: scope.get(column.name) ?? nullOf(column.type) };
       });
       return { kind: "project", input: rel, items, columns } as Rel;
@@ -385,21 +500,33 @@ export class QueryLowerer implements ExprLowerer {
       return { name, expr: this.lower(expression, scope), type };
     });
     const limitClause = child<SyntaxNode>(operator, "LimitClause");
-    const limit = limitClause ? this.constantCount(child<SyntaxNode>(limitClause, "Expression") as SyntaxNode) : undefined;
+    const limit = limitClause
+      ? this.constantCount(child<SyntaxNode>(limitClause, "Expression") as SyntaxNode)
+      : undefined;
     return { kind: "expand", input, expansions, ...(limit !== undefined ? { limit } : {}), columns };
   }
 
   private lowerSearch(input: Rel | undefined, operator: SyntaxNode, columns: readonly Column[]): Rel {
     const inClause = child<SyntaxNode>(operator, "InClause");
     const sources: Rel[] = input ? [input] : [];
-    if (inClause) for (const node of elementsOf<SyntaxNode>(child(inClause, "Expressions"))) sources.push(this.lowerTabular(node));
-    if (sources.length === 0) throw this.ctx.notSupported("search across the whole workspace; name the tables with 'search in (…)'", operator);
+    if (inClause)
+      for (const node of elementsOf<SyntaxNode>(child(inClause, "Expressions")))
+        sources.push(this.lowerTabular(node));
+    if (sources.length === 0)
+      throw this.ctx.notSupported(
+        "search across the whole workspace; name the tables with 'search in (…)'",
+        operator,
+      );
     const condition = child<SyntaxNode>(operator, "Condition") as SyntaxNode;
     const searched = sources.map((rel) => {
       const predicate = this.searchPredicate(condition, rel);
       const scope = scopeOf(rel).columns;
       const items = columns.map((column) => {
-        if (column.name === "$table") return { name: column.name, expr: lit({ type: "string", value: rel.kind === "table" ? rel.table : "" }) };
+        if (column.name === "$table")
+          return {
+            name: column.name,
+            expr: lit({ type: "string", value: rel.kind === "table" ? rel.table : "" }),
+          };
         return { name: column.name, expr: scope.get(column.name) ?? nullOf(column.type) };
       });
       const filtered: Rel = { kind: "filter", input: rel, condition: predicate, columns: rel.columns };
@@ -424,9 +551,15 @@ export class QueryLowerer implements ExprLowerer {
       return tests.reduce((a, b) => call("or", "bool", a, b), lit({ type: "bool", value: false }));
     }
     if (kind === "AndExpression" || kind === "OrExpression") {
-      return call(kind === "AndExpression" ? "and" : "or", "bool", this.searchPredicate(child<SyntaxNode>(node, "Left") as SyntaxNode, rel), this.searchPredicate(child<SyntaxNode>(node, "Right") as SyntaxNode, rel));
+      return call(
+        kind === "AndExpression" ? "and" : "or",
+        "bool",
+        this.searchPredicate(child<SyntaxNode>(node, "Left") as SyntaxNode, rel),
+        this.searchPredicate(child<SyntaxNode>(node, "Right") as SyntaxNode, rel),
+      );
     }
-    if (kind === "ParenthesizedExpression") return this.searchPredicate(child<SyntaxNode>(node, "Expression") as SyntaxNode, rel);
+    if (kind === "ParenthesizedExpression")
+      return this.searchPredicate(child<SyntaxNode>(node, "Expression") as SyntaxNode, rel);
     return this.lower(node, scopeOf(rel));
   }
 
@@ -443,13 +576,17 @@ export class QueryLowerer implements ExprLowerer {
     const call = child<SyntaxNode>(operator, "FunctionCall") as SyntaxNode;
     const name = textOf(child<SyntaxNode>(call, "Name") as SyntaxNode);
     if (name !== "autocluster") throw this.ctx.notSupported(`evaluate ${name}()`, operator);
-    const args = elementsOf<SyntaxNode>(child(child(call, "ArgumentList"), "Expressions")).map((a) => this.lower(a, { columns: new Map() }));
+    const args = elementsOf<SyntaxNode>(child(child(call, "ArgumentList"), "Expressions")).map((a) =>
+      this.lower(a, { columns: new Map() }),
+    );
     return { kind: "plugin", plugin: name, args, input, columns };
   }
 }
 
 function kustoSymbolKind(name: string): number {
-  return (globalThis as unknown as { Kusto: typeof Kusto }).Kusto.Language.Symbols.SymbolKind[name as "Table"];
+  return (globalThis as unknown as { Kusto: typeof Kusto }).Kusto.Language.Symbols.SymbolKind[
+    name as "Table"
+  ];
 }
 
 /** The output columns the analyser computed for a tabular node. */
@@ -468,7 +605,9 @@ export function scopeOf(rel: Rel): RowScope {
 }
 
 function unname(node: SyntaxNode): SyntaxNode {
-  return kindOf(node) === "SimpleNamedExpression" ? (child<SyntaxNode>(node, "Expression") as SyntaxNode) : node;
+  return kindOf(node) === "SimpleNamedExpression"
+    ? (child<SyntaxNode>(node, "Expression") as SyntaxNode)
+    : node;
 }
 
 function groupSourceName(node: SyntaxNode): string | undefined {
@@ -476,7 +615,9 @@ function groupSourceName(node: SyntaxNode): string | undefined {
   if (kind === "NameReference") return nameText(node);
   if (kind === "SimpleNamedExpression") {
     const inner = child<SyntaxNode>(node, "Expression") as SyntaxNode;
-    return kindOf(inner) === "NameReference" ? nameText(inner) : nameText(child<SyntaxNode>(node, "Name") as SyntaxNode);
+    return kindOf(inner) === "NameReference"
+      ? nameText(inner)
+      : nameText(child<SyntaxNode>(node, "Name") as SyntaxNode);
   }
   return undefined;
 }
@@ -494,8 +635,10 @@ function joinSide(node: SyntaxNode): { side: "left" | "right" | "none"; name: st
 /** Kusto keeps every column of both sides (right-side clashes get a numeric suffix), or one side for semi/anti. */
 function joinOutput(kind: JoinKind, left: Rel, right: Rel, columns: readonly Column[]) {
   const sides: { side: "left" | "right"; column: Column }[] = [];
-  if (kind !== "rightsemi" && kind !== "rightanti") for (const c of left.columns) sides.push({ side: "left", column: c });
-  if (kind !== "leftsemi" && kind !== "leftanti") for (const c of right.columns) sides.push({ side: "right", column: c });
+  if (kind !== "rightsemi" && kind !== "rightanti")
+    for (const c of left.columns) sides.push({ side: "left", column: c });
+  if (kind !== "leftsemi" && kind !== "leftanti")
+    for (const c of right.columns) sides.push({ side: "right", column: c });
   return columns.map((column, i) => {
     const source = sides[i];
     if (source === undefined) throw new Error(`join output column ${column.name} has no source`);
@@ -510,7 +653,8 @@ function nullOf(type: KustoType): Expr {
 function coerceLiteral(literal: Literal, type: KustoType): Literal {
   if (literal.type === type || literal.value === null) return { ...literal, type } as Literal;
   if (type === "real" && typeof literal.value !== "string") return { type, value: Number(literal.value) };
-  if ((type === "long" || type === "int") && typeof literal.value === "number") return { type, value: type === "long" ? BigInt(Math.trunc(literal.value)) : Math.trunc(literal.value) };
+  if ((type === "long" || type === "int") && typeof literal.value === "number")
+    return { type, value: type === "long" ? BigInt(Math.trunc(literal.value)) : Math.trunc(literal.value) };
   if (type === "int" && typeof literal.value === "bigint") return { type, value: Number(literal.value) };
   if (type === "long" && typeof literal.value === "bigint") return { type, value: literal.value };
   if (type === "dynamic") return { type, value: JSON.stringify(literal.value) };
@@ -525,9 +669,13 @@ function renderOf(operator: SyntaxNode, lowerer: QueryLowerer): Visualization {
     const name = textOf(child<SyntaxNode>(property, "Name") as SyntaxNode);
     const value = child<SyntaxNode>(property, "Expression") as SyntaxNode;
     const text = textOf(value);
-    properties[name] = kindOf(value) === "ParenthesizedExpression" || text.startsWith("(")
-      ? text.replace(/^\(|\)$/g, "").split(",").map((s) => s.trim())
-      : text.replace(/^["']|["']$/g, "");
+    properties[name] =
+      kindOf(value) === "ParenthesizedExpression" || text.startsWith("(")
+        ? text
+            .replace(/^\(|\)$/g, "")
+            .split(",")
+            .map((s) => s.trim())
+        : text.replace(/^["']|["']$/g, "");
   }
   void lowerer;
   return { visualization: chart, properties };

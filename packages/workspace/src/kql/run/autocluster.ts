@@ -24,8 +24,10 @@ export function autocluster(rel: PluginRel, rows: readonly (readonly ResultValue
   const inputColumns = rel.input.columns;
   const weightName = stringArg(weightColumnArg, "");
   const weightIndex = weightName === "" ? -1 : inputColumns.findIndex((c) => c.name === weightName);
-  if (weightName !== "" && weightIndex < 0) throw new QueryError("SemanticError", `autocluster: no column named ${weightName}`);
-  if (sizeWeight <= 0 || sizeWeight >= 1) throw new QueryError("SemanticError", "autocluster: SizeWeight must be between 0 and 1");
+  if (weightName !== "" && weightIndex < 0)
+    throw new QueryError("SemanticError", `autocluster: no column named ${weightName}`);
+  if (sizeWeight <= 0 || sizeWeight >= 1)
+    throw new QueryError("SemanticError", "autocluster: SizeWeight must be between 0 and 1");
 
   const keys = rows.map((row) => row.map((v) => (v === null ? "" : String(v))));
   const weights = rows.map((row) => (weightIndex < 0 ? 1 : Number(row[weightIndex] ?? 0)));
@@ -67,7 +69,9 @@ export function autocluster(rel: PluginRel, rows: readonly (readonly ResultValue
     { type: "long", value: BigInt(id) },
     { type: "long", value: BigInt(Math.round(segment.count)) },
     { type: "real", value: total === 0 ? 0 : (segment.count / total) * 100 },
-    ...inputColumns.map((column, i) => cell(column.type, i === weightIndex ? undefined : segment.pattern.get(i), wildcard, rows, i)),
+    ...inputColumns.map((column, i) =>
+      cell(column.type, i === weightIndex ? undefined : segment.pattern.get(i), wildcard, rows, i),
+    ),
   ]);
 }
 
@@ -103,14 +107,22 @@ function topValues(
     .slice(0, limit);
 }
 
-function cell(type: KustoType, value: string | undefined, wildcard: string, rows: readonly (readonly ResultValue[])[], column: number): Literal {
+function cell(
+  type: KustoType,
+  value: string | undefined,
+  wildcard: string,
+  rows: readonly (readonly ResultValue[])[],
+  column: number,
+): Literal {
   if (type === "string") return { type, value: value ?? wildcard };
   if (value === undefined) return { type, value: null } as Literal;
   const sample = rows.find((r) => String(r[column]) === value)?.[column];
   switch (type) {
     case "long":
     case "timespan":
-      return type === "long" ? { type, value: BigInt(Math.trunc(Number(sample))) } : { type: "string", value };
+      return type === "long"
+        ? { type, value: BigInt(Math.trunc(Number(sample))) }
+        : { type: "string", value };
     case "int":
     case "real":
     case "decimal":
@@ -122,7 +134,10 @@ function cell(type: KustoType, value: string | undefined, wildcard: string, rows
   }
 }
 
-function numberArg(arg: Rel extends never ? never : PluginRel["args"][number] | undefined, fallback: number): number {
+function numberArg(
+  arg: Rel extends never ? never : PluginRel["args"][number] | undefined,
+  fallback: number,
+): number {
   if (arg?.kind !== "literal" || arg.literal.value === null) return fallback;
   return Number(arg.literal.value);
 }

@@ -39,7 +39,8 @@ export async function execute(
     const rows: ResultValue[][] = [];
     let bytes = 0;
     for (const rawRow of raw) {
-      if (rows.length >= limits.maxRows) return { rows, truncated: { reason: "rows", limit: limits.maxRows } };
+      if (rows.length >= limits.maxRows)
+        return { rows, truncated: { reason: "rows", limit: limits.maxRows } };
       const row = columns.map((column, i) => toResultValue(rawRow[i], column.type));
       bytes += approximateBytes(row);
       if (bytes > limits.maxBytes) return { rows, truncated: { reason: "bytes", limit: limits.maxBytes } };
@@ -49,14 +50,20 @@ export async function execute(
   } catch (error) {
     if (timedOut) throw timeoutError(limits.timeoutMs);
     if (error instanceof QueryError) throw error;
-    throw new QueryError("ExecutionError", `the query failed while running: ${error instanceof Error ? error.message : String(error)}`);
+    throw new QueryError(
+      "ExecutionError",
+      `the query failed while running: ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     clearTimeout(timer);
   }
 }
 
 function timeoutError(timeoutMs: number): QueryError {
-  return new QueryError("QueryTimeout", `the query ran longer than its time limit of ${timeoutMs / 1000} s and was stopped`);
+  return new QueryError(
+    "QueryTimeout",
+    `the query ran longer than its time limit of ${timeoutMs / 1000} s and was stopped`,
+  );
 }
 
 function approximateBytes(row: readonly ResultValue[]): number {

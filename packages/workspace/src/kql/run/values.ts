@@ -41,7 +41,8 @@ export function formatDatetime(micros: bigint): string {
   if (Number.isNaN(date.getTime())) return "";
   const base = date.toISOString().slice(0, 19);
   const subsecond = ((micros % 1_000_000n) + 1_000_000n) % 1_000_000n;
-  const fraction = subsecond === 0n ? "" : `.${(subsecond * 10n).toString().padStart(7, "0").replace(/0+$/, "")}`;
+  const fraction =
+    subsecond === 0n ? "" : `.${(subsecond * 10n).toString().padStart(7, "0").replace(/0+$/, "")}`;
   return `${base}${fraction}Z`;
 }
 

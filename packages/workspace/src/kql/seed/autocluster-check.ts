@@ -38,7 +38,9 @@ export function checkAutocluster(input: LogAnalyticsTable, output: LogAnalyticsT
     if (fixed.length === 0) problems.push(`segment ${index} fixes no column`);
     const matching = input.rows.filter((r) => fixed.every(([i, v]) => r[i] === v)).length;
     if (matching < count) {
-      problems.push(`segment ${index} claims ${count} rows but only ${matching} input rows match ${JSON.stringify(pattern)}`);
+      problems.push(
+        `segment ${index} claims ${count} rows but only ${matching} input rows match ${JSON.stringify(pattern)}`,
+      );
     }
   });
   if (counted > total) problems.push(`the segments count ${counted} rows, more than the ${total} input rows`);

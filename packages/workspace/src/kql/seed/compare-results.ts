@@ -11,7 +11,11 @@ const dcountTolerance = 0.02;
 const shownDifferences = 5;
 
 /** Every way `actual` differs from `expected`; empty when they agree. */
-export function compareTables(answer: ExpectedAnswer, expected: LogAnalyticsTable, actual: LogAnalyticsTable): string[] {
+export function compareTables(
+  answer: ExpectedAnswer,
+  expected: LogAnalyticsTable,
+  actual: LogAnalyticsTable,
+): string[] {
   const columnProblems = compareColumns(expected.columns, actual.columns);
   if (columnProblems.length > 0) return columnProblems;
   const names = expected.columns.map((c) => c.name);
@@ -33,20 +37,32 @@ export function compareTables(answer: ExpectedAnswer, expected: LogAnalyticsTabl
 }
 
 function compareColumns(expected: readonly ResultColumn[], actual: readonly ResultColumn[]): string[] {
-  const show = (columns: readonly ResultColumn[]): string => columns.map((c) => `${c.name}:${c.type}`).join(", ");
-  return show(expected) === show(actual) ? [] : [`columns differ\n  expected ${show(expected)}\n  actual   ${show(actual)}`];
+  const show = (columns: readonly ResultColumn[]): string =>
+    columns.map((c) => `${c.name}:${c.type}`).join(", ");
+  return show(expected) === show(actual)
+    ? []
+    : [`columns differ\n  expected ${show(expected)}\n  actual   ${show(actual)}`];
 }
 
 function sortedSet(cell: ResultValue): ResultValue {
   if (typeof cell !== "string") return cell;
   const parsed: unknown = JSON.parse(cell);
   if (!Array.isArray(parsed)) return cell;
-  return JSON.stringify(parsed.map((e) => JSON.stringify(e)).sort().map((e) => JSON.parse(e) as unknown));
+  return JSON.stringify(
+    parsed
+      .map((e) => JSON.stringify(e))
+      .sort()
+      .map((e) => JSON.parse(e) as unknown),
+  );
 }
 
 const keyOf = (row: readonly ResultValue[]): string => JSON.stringify(row);
 
-function compareMultisets(want: readonly ResultValue[][], got: readonly ResultValue[][], where: string): string[] {
+function compareMultisets(
+  want: readonly ResultValue[][],
+  got: readonly ResultValue[][],
+  where: string,
+): string[] {
   const counts = new Map<string, number>();
   for (const row of want) counts.set(keyOf(row), (counts.get(keyOf(row)) ?? 0) + 1);
   const extra: string[] = [];
@@ -60,13 +76,23 @@ function compareMultisets(want: readonly ResultValue[][], got: readonly ResultVa
   if (missing.length === 0 && extra.length === 0) return [];
   return [
     `${where}rows differ: expected ${want.length}, got ${got.length}; ${missing.length} missing, ${extra.length} unexpected` +
-      missing.slice(0, shownDifferences).map((r) => `\n  missing    ${r}`).join("") +
-      extra.slice(0, shownDifferences).map((r) => `\n  unexpected ${r}`).join(""),
+      missing
+        .slice(0, shownDifferences)
+        .map((r) => `\n  missing    ${r}`)
+        .join("") +
+      extra
+        .slice(0, shownDifferences)
+        .map((r) => `\n  unexpected ${r}`)
+        .join(""),
   ];
 }
 
 /** Consecutive rows with equal sort keys form a group; groups must match in order, rows within as multisets. */
-function compareInOrder(want: readonly ResultValue[][], got: readonly ResultValue[][], keys: readonly number[]): string[] {
+function compareInOrder(
+  want: readonly ResultValue[][],
+  got: readonly ResultValue[][],
+  keys: readonly number[],
+): string[] {
   const wantGroups = groupsOf(want, keys);
   const gotGroups = groupsOf(got, keys);
   for (let g = 0; g < Math.max(wantGroups.length, gotGroups.length); g++) {
@@ -85,7 +111,10 @@ function compareInOrder(want: readonly ResultValue[][], got: readonly ResultValu
   return [];
 }
 
-function groupsOf(rows: readonly ResultValue[][], keys: readonly number[]): { key: string; rows: ResultValue[][] }[] {
+function groupsOf(
+  rows: readonly ResultValue[][],
+  keys: readonly number[],
+): { key: string; rows: ResultValue[][] }[] {
   const groups: { key: string; rows: ResultValue[][] }[] = [];
   for (const row of rows) {
     const key = JSON.stringify(keys.map((i) => row[i]));
@@ -97,9 +126,18 @@ function groupsOf(rows: readonly ResultValue[][], keys: readonly number[]): { ke
 }
 
 /** Rows are matched on their exact columns; the estimated ones must agree within the tolerance. */
-function compareApproximately(want: readonly ResultValue[][], got: readonly ResultValue[][], approx: readonly number[]): string[] {
-  const exactKey = (row: readonly ResultValue[]): string => JSON.stringify(row.filter((_v, i) => !approx.includes(i)));
-  const exact = compareMultisets(want.map((r) => [exactKey(r)]), got.map((r) => [exactKey(r)]), "(exact columns) ");
+function compareApproximately(
+  want: readonly ResultValue[][],
+  got: readonly ResultValue[][],
+  approx: readonly number[],
+): string[] {
+  const exactKey = (row: readonly ResultValue[]): string =>
+    JSON.stringify(row.filter((_v, i) => !approx.includes(i)));
+  const exact = compareMultisets(
+    want.map((r) => [exactKey(r)]),
+    got.map((r) => [exactKey(r)]),
+    "(exact columns) ",
+  );
   if (exact.length > 0) return exact;
   const byKey = new Map(got.map((row) => [exactKey(row), row]));
   const problems: string[] = [];
@@ -108,7 +146,8 @@ function compareApproximately(want: readonly ResultValue[][], got: readonly Resu
     for (const i of approx) {
       const e = Number(row[i]);
       const a = Number(other[i]);
-      if (Math.abs(a - e) > dcountTolerance * e) problems.push(`estimate off in ${exactKey(row)}: expected ${e}, got ${a}`);
+      if (Math.abs(a - e) > dcountTolerance * e)
+        problems.push(`estimate off in ${exactKey(row)}: expected ${e}, got ${a}`);
     }
   }
   return problems.slice(0, shownDifferences);

@@ -91,7 +91,12 @@ export function toCell(value: DuckDBValue, type: KustoType): ResultValue {
 }
 
 function toJson(value: DuckDBValue): unknown {
-  if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+  if (
+    value === null ||
+    typeof value === "string" ||
+    typeof value === "number" ||
+    typeof value === "boolean"
+  ) {
     return value;
   }
   if (typeof value === "bigint") return Number(value);

@@ -92,7 +92,10 @@ describe("seed queries", () => {
       const actual = result.tables[0] as LogAnalyticsTable;
       // Every seed looks for something the simulated estate has: an empty answer would prove nothing.
       expect(expected.rows.length).toBeGreaterThan(0);
-      const problems = answer.check === "autocluster" ? checkAutocluster(expected, actual) : compareTables(answer, expected, actual);
+      const problems =
+        answer.check === "autocluster"
+          ? checkAutocluster(expected, actual)
+          : compareTables(answer, expected, actual);
       expect(problems, problems.join("\n")).toEqual([]);
       expect(visualizationOf(result)).toEqual(answer.render ?? null);
     });

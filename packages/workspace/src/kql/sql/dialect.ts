@@ -18,7 +18,12 @@ export interface Dialect {
   quoteIdent(name: string): string;
   literal(literal: Literal): string;
   call(fn: string, args: readonly SqlArg[], type: KustoType): string | undefined;
-  aggregate(fn: string, args: readonly SqlArg[], type: KustoType, filter: string | undefined): string | undefined;
+  aggregate(
+    fn: string,
+    args: readonly SqlArg[],
+    type: KustoType,
+    filter: string | undefined,
+  ): string | undefined;
   /** An aggregate that keeps a whole row (the struct of `row`) where `by` is largest (arg_max) or smallest. */
   argExtreme(fn: "arg_max" | "arg_min", by: SqlArg, row: readonly SqlArg[]): string;
   structField(struct: string, index: number): string;

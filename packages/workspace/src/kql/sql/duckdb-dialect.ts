@@ -23,7 +23,12 @@ function likePattern(args: readonly SqlArg[], i: number, prefix: string, suffix:
 }
 
 /** Kusto's `has`: the needle appears as whole terms, bounded by non-alphanumeric characters. */
-function termPattern(args: readonly SqlArg[], i: number, where: "whole" | "prefix" | "suffix", caseSensitive: boolean): string | undefined {
+function termPattern(
+  args: readonly SqlArg[],
+  i: number,
+  where: "whole" | "prefix" | "suffix",
+  caseSensitive: boolean,
+): string | undefined {
   const literal = args[i]?.literal;
   if (literal === undefined || typeof literal.value !== "string") return undefined;
   const escaped = literal.value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -52,8 +57,10 @@ function textOf(arg: SqlArg): string {
 
 function toDynamic(arg: SqlArg): string {
   if (arg.type === "dynamic") return arg.sql;
-  if (arg.type === "string") return `CASE WHEN json_valid(${arg.sql}) THEN CAST(${arg.sql} AS JSON) ELSE to_json(${arg.sql}) END`;
-  if (arg.type === "datetime" || arg.type === "timespan" || arg.type === "guid") return `to_json(${textOf(arg)})`;
+  if (arg.type === "string")
+    return `CASE WHEN json_valid(${arg.sql}) THEN CAST(${arg.sql} AS JSON) ELSE to_json(${arg.sql}) END`;
+  if (arg.type === "datetime" || arg.type === "timespan" || arg.type === "guid")
+    return `to_json(${textOf(arg)})`;
   return `to_json(${arg.sql})`;
 }
 
@@ -61,7 +68,8 @@ function numeric(arg: SqlArg, to: "BIGINT" | "INTEGER" | "DOUBLE"): string {
   if (arg.type === "string") return `TRY_CAST(${arg.sql} AS ${to})`;
   if (arg.type === "dynamic") return `TRY_CAST(${textOf(arg)} AS ${to})`;
   if (arg.type === "bool") return `CAST(${arg.sql} AS ${to})`;
-  if (arg.type === "datetime") return to === "DOUBLE" ? `CAST(epoch_us(${arg.sql}) * 10 AS DOUBLE)` : `epoch_us(${arg.sql}) * 10`;
+  if (arg.type === "datetime")
+    return to === "DOUBLE" ? `CAST(epoch_us(${arg.sql}) * 10 AS DOUBLE)` : `epoch_us(${arg.sql}) * 10`;
   if (to === "BIGINT" || to === "INTEGER") return `CAST(trunc(${arg.sql}) AS ${to})`;
   return `CAST(${arg.sql} AS ${to})`;
 }
@@ -82,7 +90,14 @@ const datetimeParts: Readonly<Record<string, string>> = {
 };
 
 const arithmeticOperator: Readonly<Record<string, string>> = { add: "+", sub: "-", mul: "*", mod: "%" };
-const comparison: Readonly<Record<string, string>> = { eq: "=", ne: "<>", lt: "<", le: "<=", gt: ">", ge: ">=" };
+const comparison: Readonly<Record<string, string>> = {
+  eq: "=",
+  ne: "<>",
+  lt: "<",
+  le: "<=",
+  gt: ">",
+  ge: ">=",
+};
 
 /**
  * Kusto's == and != on values that may be null: null == null is null, null == x is false, null != x is
@@ -93,7 +108,8 @@ const nullAwareComparisons: Readonly<Record<string, Renderer>> = {
     `CASE WHEN ${a(x, 0)} IS NULL AND ${a(x, 1)} IS NULL THEN NULL ELSE coalesce(${a(x, 0)} = ${a(x, 1)}, FALSE) END`,
   ne_kusto: (x) =>
     `CASE WHEN ${a(x, 0)} IS NULL AND ${a(x, 1)} IS NULL THEN NULL ELSE (${a(x, 0)} IS DISTINCT FROM ${a(x, 1)}) END`,
-  ne_kusto_predicate: (x) => `(${a(x, 0)} IS DISTINCT FROM ${a(x, 1)} AND NOT (${a(x, 0)} IS NULL AND ${a(x, 1)} IS NULL))`,
+  ne_kusto_predicate: (x) =>
+    `(${a(x, 0)} IS DISTINCT FROM ${a(x, 1)} AND NOT (${a(x, 0)} IS NULL AND ${a(x, 1)} IS NULL))`,
 };
 
 const renderers: Readonly<Record<string, Renderer>> = {
@@ -110,8 +126,16 @@ const renderers: Readonly<Record<string, Renderer>> = {
         : `CAST(trunc(${a(x, 0)} / ${a(x, 1)}) AS ${duckdbTypeOf[type]})`,
   eq_ci: (x) => `(lower(${a(x, 0)}) = lower(${a(x, 1)}))`,
   ne_ci: (x) => `(lower(${a(x, 0)}) <> lower(${a(x, 1)}))`,
-  in: (x) => `(${a(x, 0)} IN (${x.slice(1).map((v) => v.sql).join(", ")}))`,
-  in_ci: (x) => `(lower(${a(x, 0)}) IN (${x.slice(1).map((v) => `lower(${v.sql})`).join(", ")}))`,
+  in: (x) =>
+    `(${a(x, 0)} IN (${x
+      .slice(1)
+      .map((v) => v.sql)
+      .join(", ")}))`,
+  in_ci: (x) =>
+    `(lower(${a(x, 0)}) IN (${x
+      .slice(1)
+      .map((v) => `lower(${v.sql})`)
+      .join(", ")}))`,
   contains: (x) => {
     const p = likePattern(x, 1, "%", "%");
     return p ? `(${a(x, 0)} ILIKE ${p})` : `(strpos(lower(${a(x, 0)}), lower(${a(x, 1)})) > 0)`;
@@ -166,7 +190,8 @@ const renderers: Readonly<Record<string, Renderer>> = {
       ? `to_json([string_split(${a(x, 0)}, ${a(x, 1)})[${a(x, 2)} + 1]])`
       : `to_json(string_split(${a(x, 0)}, ${a(x, 1)}))`,
   extract: (x) => `coalesce(regexp_extract(${a(x, 2)}, ${a(x, 0)}, CAST(${a(x, 1)} AS INTEGER)), '')`,
-  countof: (x) => `CAST((length(${a(x, 0)}) - length(replace(${a(x, 0)}, ${a(x, 1)}, ''))) / length(${a(x, 1)}) AS BIGINT)`,
+  countof: (x) =>
+    `CAST((length(${a(x, 0)}) - length(replace(${a(x, 0)}, ${a(x, 1)}, ''))) / length(${a(x, 1)}) AS BIGINT)`,
   coalesce: (x) => `coalesce(${x.map((v) => v.sql).join(", ")})`,
   tolong: (x) => numeric(x[0] as SqlArg, "BIGINT"),
   toint: (x) => numeric(x[0] as SqlArg, "INTEGER"),
@@ -178,8 +203,11 @@ const renderers: Readonly<Record<string, Renderer>> = {
       ? `CASE lower(${textOf(x[0] as SqlArg)}) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE WHEN '1' THEN TRUE WHEN '0' THEN FALSE END`
       : `(${a(x, 0)} <> 0)`,
   todatetime: (x) =>
-    t(x, 0) === "datetime" ? a(x, 0) : `TRY_CAST(replace(replace(${textOf(x[0] as SqlArg)}, 'T', ' '), 'Z', '') AS TIMESTAMP)`,
-  totimespan: (x) => (t(x, 0) === "timespan" ? a(x, 0) : t(x, 0) === "string" ? undefined : `CAST(${a(x, 0)} AS BIGINT)`),
+    t(x, 0) === "datetime"
+      ? a(x, 0)
+      : `TRY_CAST(replace(replace(${textOf(x[0] as SqlArg)}, 'T', ' '), 'Z', '') AS TIMESTAMP)`,
+  totimespan: (x) =>
+    t(x, 0) === "timespan" ? a(x, 0) : t(x, 0) === "string" ? undefined : `CAST(${a(x, 0)} AS BIGINT)`,
   todynamic: (x) => toDynamic(x[0] as SqlArg),
   toguid: (x) => `TRY_CAST(${a(x, 0)} AS UUID)`,
   datetime_add: (x) => `(${a(x, 0)} + to_microseconds(CAST(${a(x, 1)} // 10 AS BIGINT)))`,
@@ -190,7 +218,8 @@ const renderers: Readonly<Record<string, Renderer>> = {
     const span = ticks / 10n;
     if (span === 0n) return undefined;
     const offset = yearOneOffsetMicros % span === 0n ? 0n : yearOneOffsetMicros;
-    const shifted = offset === 0n ? `epoch_us(${a(x, 0)})` : `(epoch_us(${a(x, 0)}) + ${quoteNumber(offset)})`;
+    const shifted =
+      offset === 0n ? `epoch_us(${a(x, 0)})` : `(epoch_us(${a(x, 0)}) + ${quoteNumber(offset)})`;
     const floored = `(${shifted} // ${quoteNumber(span)}) * ${quoteNumber(span)}`;
     return `make_timestamp(${offset === 0n ? floored : `${floored} - ${quoteNumber(offset)}`})`;
   },
@@ -212,10 +241,12 @@ const renderers: Readonly<Record<string, Renderer>> = {
   getyear: (x) => `CAST(year(${a(x, 0)}) AS INTEGER)`,
   unixtime_seconds_todatetime: (x) => `make_timestamp(CAST(${a(x, 0)} * 1000000 AS BIGINT))`,
   unixtime_milliseconds_todatetime: (x) => `make_timestamp(CAST(${a(x, 0)} * 1000 AS BIGINT))`,
-  array_length: (x) => `CASE WHEN json_type(${a(x, 0)}) = 'ARRAY' THEN CAST(json_array_length(${a(x, 0)}) AS BIGINT) END`,
+  array_length: (x) =>
+    `CASE WHEN json_type(${a(x, 0)}) = 'ARRAY' THEN CAST(json_array_length(${a(x, 0)}) AS BIGINT) END`,
   json_member: (x) => {
     const key = x[1]?.literal?.value;
-    if (typeof key === "string") return `json_extract(${a(x, 0)}, ${quoteString(`/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`)})`;
+    if (typeof key === "string")
+      return `json_extract(${a(x, 0)}, ${quoteString(`/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`)})`;
     if (typeof key === "bigint" || typeof key === "number") {
       return Number(key) >= 0 ? `json_extract(${a(x, 0)}, ${quoteString(`/${Number(key)}`)})` : undefined;
     }
@@ -255,7 +286,9 @@ function maybe(value: string | undefined, render: (v: string) => string): string
 }
 
 /** Each takes the FILTER clause ("" or " FILTER (WHERE …)") to place right after its aggregate call. */
-const aggregates: Readonly<Record<string, (args: readonly SqlArg[], type: KustoType, f: string) => string | undefined>> = {
+const aggregates: Readonly<
+  Record<string, (args: readonly SqlArg[], type: KustoType, f: string) => string | undefined>
+> = {
   count: (_x, _type, f) => `CAST(count(*)${f} AS BIGINT)`,
   sum: (x, type, f) => `CAST(sum(${a(x, 0)})${f} AS ${duckdbTypeOf[type]})`,
   avg: (x, _type, f) => `avg(${a(x, 0)})${f}`,
@@ -353,12 +386,40 @@ function parameterised(base: string, parameter: string, args: readonly SqlArg[])
   }
   if (base === "datetime_diff") {
     const part = datetimeParts[parameter] ?? parameter;
-    if (!["year", "quarter", "month", "week", "day", "hour", "minute", "second", "millisecond", "microsecond"].includes(part)) return undefined;
+    if (
+      ![
+        "year",
+        "quarter",
+        "month",
+        "week",
+        "day",
+        "hour",
+        "minute",
+        "second",
+        "millisecond",
+        "microsecond",
+      ].includes(part)
+    )
+      return undefined;
     return `date_diff(${quoteString(part)}, ${a(args, 1)}, ${a(args, 0)})`;
   }
   if (base === "datetime_add_part") {
     const part = datetimeParts[parameter] ?? parameter;
-    if (!["year", "quarter", "month", "week", "day", "hour", "minute", "second", "millisecond", "microsecond"].includes(part)) return undefined;
+    if (
+      ![
+        "year",
+        "quarter",
+        "month",
+        "week",
+        "day",
+        "hour",
+        "minute",
+        "second",
+        "millisecond",
+        "microsecond",
+      ].includes(part)
+    )
+      return undefined;
     return `(${a(args, 1)} + to_${part === "quarter" ? "months" : `${part}s`}(CAST(${part === "quarter" ? `${a(args, 0)} * 3` : a(args, 0)} AS INTEGER)))`;
   }
   if (base === "format_datetime") {

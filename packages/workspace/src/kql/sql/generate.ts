@@ -27,7 +27,17 @@ function namesOf(rel: Rel): Names {
 }
 
 /** Functions whose results can be NULL for a non-null row; Kusto strings are never null, so they get "". */
-const stringsNeverNull = new Set(["strcat", "strcat_delim", "tostring", "substring", "extract", "replace_string", "tolower", "toupper", "reverse"]);
+const stringsNeverNull = new Set([
+  "strcat",
+  "strcat_delim",
+  "tostring",
+  "substring",
+  "extract",
+  "replace_string",
+  "tolower",
+  "toupper",
+  "reverse",
+]);
 
 /**
  * Generates one SQL statement for a relation. Shared relations (materialize) become CTEs; `resolved`
@@ -108,7 +118,8 @@ export class SqlGenerator {
       case "sort": {
         const names = namesOf(rel.input);
         const keys = rel.keys.map(
-          (k) => `${this.expr(k.expr, names)} ${k.descending ? "DESC" : "ASC"} ${k.nullsFirst ? "NULLS FIRST" : "NULLS LAST"}`,
+          (k) =>
+            `${this.expr(k.expr, names)} ${k.descending ? "DESC" : "ASC"} ${k.nullsFirst ? "NULLS FIRST" : "NULLS LAST"}`,
         );
         return `SELECT * FROM ${this.source(rel.input)} ORDER BY ${keys.join(", ")}`;
       }
@@ -123,14 +134,20 @@ export class SqlGenerator {
       case "expand":
         return this.expand(rel);
       case "range":
-        return this.dialect.range(rel.name, this.arg(rel.from, new Map()), this.arg(rel.to, new Map()), this.arg(rel.step, new Map()));
+        return this.dialect.range(
+          rel.name,
+          this.arg(rel.from, new Map()),
+          this.arg(rel.to, new Map()),
+          this.arg(rel.step, new Map()),
+        );
       case "plugin":
         throw new QueryError("NotSupported", `not supported: evaluate ${rel.plugin}() here`);
     }
   }
 
   private values(rel: Extract<Rel, { kind: "values" }>): string {
-    if (rel.columns.length === 0) return rel.rows.length > 0 ? "SELECT 1 AS __row" : this.dialect.emptyRelation([]);
+    if (rel.columns.length === 0)
+      return rel.rows.length > 0 ? "SELECT 1 AS __row" : this.dialect.emptyRelation([]);
     if (rel.rows.length === 0) return this.dialect.emptyRelation(rel.columns);
     const names = sqlNames(rel.columns);
     const rows = rel.rows.map(
@@ -157,7 +174,13 @@ export class SqlGenerator {
           group = { fn: arg[1] as "arg_max" | "arg_min", args: aggregate.args, alias: `r${argGroups.size}` };
           argGroups.set(key, group);
           const [by, ...row] = aggregate.args;
-          inner.push(`${this.dialect.argExtreme(group.fn, this.arg(by as Expr, names), row.map((r) => this.arg(r, names)))} AS ${this.q(group.alias)}`);
+          inner.push(
+            `${this.dialect.argExtreme(
+              group.fn,
+              this.arg(by as Expr, names),
+              row.map((r) => this.arg(r, names)),
+            )} AS ${this.q(group.alias)}`,
+          );
         }
         outer.push(this.dialect.structField(this.q(group.alias), Number(arg[2])));
       } else {
@@ -167,7 +190,10 @@ export class SqlGenerator {
     });
     if (inner.length === 0) return `SELECT DISTINCT 1 AS __row FROM ${from}`;
     const innerSql = `SELECT ${inner.join(", ")} FROM ${from}${groupBy}`;
-    return `SELECT ${this.selectList(rel, outer.map((expr) => ({ expr })))} FROM (${innerSql}) AS ${this.nextAlias()}`;
+    return `SELECT ${this.selectList(
+      rel,
+      outer.map((expr) => ({ expr })),
+    )} FROM (${innerSql}) AS ${this.nextAlias()}`;
   }
 
   private aggregateCall(aggregate: Aggregate, names: Names): string {
@@ -188,7 +214,10 @@ export class SqlGenerator {
     const on = rel.on.map(([a, b]) => `${leftKey(a)} = ${rightKey(b)}`).join(" AND ");
     const leftSource =
       rel.joinKind === "innerunique"
-        ? `(${this.dialect.oneRowPerKey(this.source(rel.left), rel.on.map(([a]) => this.q(leftNames.get(a) as string)))}) AS ${l}`
+        ? `(${this.dialect.oneRowPerKey(
+            this.source(rel.left),
+            rel.on.map(([a]) => this.q(leftNames.get(a) as string)),
+          )}) AS ${l}`
         : `${this.sourceWithAlias(rel.left, l)}`;
     const rightSource = this.sourceWithAlias(rel.right, r);
     const nullableLeft = rel.joinKind === "rightouter" || rel.joinKind === "fullouter";
@@ -208,7 +237,13 @@ export class SqlGenerator {
       case "rightanti":
         return `SELECT ${select} FROM ${rightSource} WHERE ${rel.joinKind === "rightanti" ? "NOT " : ""}EXISTS (SELECT 1 FROM ${leftSource} WHERE ${on})`;
       default: {
-        const sqlKind = { inner: "INNER", innerunique: "INNER", leftouter: "LEFT", rightouter: "RIGHT", fullouter: "FULL" }[rel.joinKind];
+        const sqlKind = {
+          inner: "INNER",
+          innerunique: "INNER",
+          leftouter: "LEFT",
+          rightouter: "RIGHT",
+          fullouter: "FULL",
+        }[rel.joinKind];
         return `SELECT ${select} FROM ${leftSource} ${sqlKind} JOIN ${rightSource} ON ${on}`;
       }
     }
@@ -225,7 +260,9 @@ export class SqlGenerator {
     const expanded = new Set(rel.expansions.map((e) => e.name));
     const inner = rel.columns.map((c, i) => {
       const expansion = rel.expansions.find((e) => e.name === c.name);
-      const expr = expansion ? this.dialect.unnestDynamic(this.expr(expansion.expr, names)) : this.q(names.get(c.name) as string);
+      const expr = expansion
+        ? this.dialect.unnestDynamic(this.expr(expansion.expr, names))
+        : this.q(names.get(c.name) as string);
       return `${expr} AS ${this.q(outNames[i] as string)}`;
     });
     const limit = rel.limit === undefined ? "" : ` LIMIT ${rel.limit}`;
@@ -240,7 +277,9 @@ export class SqlGenerator {
 
   private arg(expr: Expr, names: Names): SqlArg {
     const sql = this.expr(expr, names);
-    return expr.kind === "literal" ? { sql, type: expr.literal.type, literal: expr.literal } : { sql, type: typeOf(expr) };
+    return expr.kind === "literal"
+      ? { sql, type: expr.literal.type, literal: expr.literal }
+      : { sql, type: typeOf(expr) };
   }
 
   /**
@@ -253,12 +292,17 @@ export class SqlGenerator {
       return `(${this.predicate(left, names)} ${expr.fn === "and" ? "AND" : "OR"} ${this.predicate(right, names)})`;
     }
     if (expr.kind === "call" && expr.fn === "eq") return this.comparison(expr, names, "eq");
-    if (expr.kind === "call" && expr.fn === "ne") return this.comparison(expr, names, nullable(expr.args) ? "ne_kusto_predicate" : "ne");
+    if (expr.kind === "call" && expr.fn === "ne")
+      return this.comparison(expr, names, nullable(expr.args) ? "ne_kusto_predicate" : "ne");
     return this.expr(expr, names);
   }
 
   private comparison(expr: Extract<Expr, { kind: "call" }>, names: Names, fn: string): string {
-    const sql = this.dialect.call(fn, expr.args.map((a) => this.arg(a, names)), "bool");
+    const sql = this.dialect.call(
+      fn,
+      expr.args.map((a) => this.arg(a, names)),
+      "bool",
+    );
     if (sql === undefined) throw new QueryError("NotSupported", `not supported: ${fn}`);
     return sql;
   }
@@ -270,24 +314,37 @@ export class SqlGenerator {
     switch (expr.kind) {
       case "column": {
         const name = names.get(expr.name);
-        if (name === undefined) throw new QueryError("NotSupported", `not supported: the column ${expr.name} here`);
+        if (name === undefined)
+          throw new QueryError("NotSupported", `not supported: the column ${expr.name} here`);
         return this.q(name);
       }
       case "literal":
         return this.dialect.literal(expr.literal);
       case "case": {
-        const whens = expr.whens.map((w) => `WHEN ${this.predicate(w.when, names)} THEN ${this.expr(w.then, names)}`);
+        const whens = expr.whens.map(
+          (w) => `WHEN ${this.predicate(w.when, names)} THEN ${this.expr(w.then, names)}`,
+        );
         return `CASE ${whens.join(" ")} ELSE ${this.expr(expr.otherwise, names)} END`;
       }
       case "call": {
         const args = expr.args.map((a) => this.arg(a, names));
         const sql = this.dialect.call(expr.fn, args, expr.type);
-        if (sql === undefined) throw notSupported(describeCall(expr.fn, args.map((a) => a.type)), expr.at);
-        return expr.type === "string" && !stringsNeverNull.has(expr.fn) && expr.fn !== "case" ? `coalesce(${sql}, '')` : sql;
+        if (sql === undefined)
+          throw notSupported(
+            describeCall(
+              expr.fn,
+              args.map((a) => a.type),
+            ),
+            expr.at,
+          );
+        return expr.type === "string" && !stringsNeverNull.has(expr.fn) && expr.fn !== "case"
+          ? `coalesce(${sql}, '')`
+          : sql;
       }
       case "in-relation": {
         const first = sqlNames(expr.relation.columns)[0];
-        if (first === undefined) throw new QueryError("NotSupported", "not supported: in() over a table without columns");
+        if (first === undefined)
+          throw new QueryError("NotSupported", "not supported: in() over a table without columns");
         const column = this.q(first);
         const sub = `SELECT ${column} FROM ${this.source(expr.relation)} WHERE ${column} IS NOT NULL`;
         return `(${expr.negated ? "NOT " : ""}(${this.expr(expr.value, names)} IN (${sub})))`;

@@ -12,8 +12,8 @@ const payloads = [
   '"',
   "\\",
   "\\'",
-  "'; DROP TABLE \"VMConnection\"; --",
-  "\"; DROP TABLE VMConnection; --",
+  '\'; DROP TABLE "VMConnection"; --',
+  '"; DROP TABLE VMConnection; --',
   "x' OR '1'='1",
   "-- comment",
   "/* open",
@@ -128,7 +128,9 @@ describe.each(payloads)("payload %j", (payload) => {
   });
 
   it("is a datatable column and value", async () => {
-    const result = await run(`datatable(${name}: string, n: long) [${lit}, 1, "other", 2] | where ${name} == ${lit}`);
+    const result = await run(
+      `datatable(${name}: string, n: long) [${lit}, 1, "other", 2] | where ${name} == ${lit}`,
+    );
     expect(result.tables[0]?.columns.map((c) => c.name)).toEqual([payload, "n"]);
     expect(result.tables[0]?.rows).toEqual([[payload, 1]]);
   });

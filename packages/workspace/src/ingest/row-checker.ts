@@ -30,6 +30,8 @@ export class RowChecker {
   private readonly memberBytes: number[];
   private readonly values: StoredValue[];
   private readonly present: Uint8Array;
+  private readonly lastSizedValues: (StoredValue | undefined)[];
+  private readonly lastSizes: number[];
   private readonly ownColumns: OwnColumns;
   private readonly isBillable: string;
   private currentRow: RawRow | undefined;
@@ -51,6 +53,8 @@ export class RowChecker {
     this.memberBytes = columns.map((c) => (unbilledColumns.has(c.name) ? -1 : memberOverheadBytes(c.name)));
     this.values = columns.map(() => null);
     this.present = new Uint8Array(columns.length);
+    this.lastSizedValues = columns.map(() => undefined);
+    this.lastSizes = columns.map(() => 0);
     const at = (name: string): number => this.columnIndex.get(name) ?? -1;
     this.ownColumns = {
       tenantId: at("TenantId"),
@@ -158,10 +162,21 @@ export class RowChecker {
   private billedSize(): number {
     let bytes = emptyRecordBytes;
     const present = this.present;
+    const values = this.values;
+    const lastValues = this.lastSizedValues;
+    const lastSizes = this.lastSizes;
     for (let i = 0; i < present.length; i++) {
       const member = this.memberBytes[i] as number;
       if (present[i] === 0 || member < 0) continue;
-      const size = valueBytes(this.types[i] as KustoType, this.values[i] as StoredValue);
+      // Consecutive rows repeat most values (time, machine, process); sizing a string means scanning it.
+      const value = values[i] as StoredValue;
+      let size: number;
+      if (value === lastValues[i]) size = lastSizes[i] as number;
+      else {
+        size = valueBytes(this.types[i] as KustoType, value);
+        lastValues[i] = value;
+        lastSizes[i] = size;
+      }
       if (size > 0) bytes += member + size;
     }
     return bytes;

@@ -44,21 +44,24 @@ function formatResult(result: unknown): string {
   return `${lines.join("\n")}\n`;
 }
 
-function check(path: string, actual: string): void {
+/** Compares with the golden file; a missing one is written and reported, so that it gets reviewed. */
+function check(path: string, actual: string): string | undefined {
   if (update || !existsSync(path)) {
     writeFileSync(path, actual);
-    if (!update) throw new Error(`${path} did not exist; it was written, review it and run again`);
-    return;
+    return update ? undefined : `${path} did not exist; it was written: review it and run again`;
   }
   expect(actual).toBe(readFileSync(path, "utf8"));
+  return undefined;
 }
 
 describe("golden", () => {
   it.each(cases)("%s", async (name) => {
     const query = readFileSync(join(folder, `${name}.kql`), "utf8");
     const sql = fixture.engine.toSql(query, { now: fixtureNow });
-    check(join(folder, `${name}.sql`), `${sql.join(";\n")}\n`);
+    const missingSql = check(join(folder, `${name}.sql`), `${sql.join(";\n")}\n`);
     const result = await fixture.engine.run(query, { now: fixtureNow });
-    check(join(folder, `${name}.result.json`), formatResult(result));
+    const missingResult = check(join(folder, `${name}.result.json`), formatResult(result));
+    const missing = [missingSql, missingResult].filter((m) => m !== undefined);
+    if (missing.length > 0) throw new Error(missing.join("\n"));
   });
 });

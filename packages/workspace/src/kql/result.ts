@@ -35,4 +35,10 @@ export interface QueryOptions {
   readonly timeoutMs?: number;
   readonly maxRows?: number;
   readonly maxBytes?: number;
+  /**
+   * Cancels the query when it aborts (the client went away, or the server is shutting down): the engine
+   * should interrupt DuckDB and throw QueryError("QueryCancelled"), since a native query still running
+   * also keeps the process from exiting.
+   */
+  readonly signal?: AbortSignal;
 }

@@ -139,6 +139,17 @@ export function lowerScalar(node: SyntaxNode, scope: RowScope, lowerer: ExprLowe
     case "InCsExpression":
     case "NotInCsExpression":
       return lowerIn(node, kind, scope, lowerer);
+    case "HasAnyExpression":
+    case "HasAllExpression": {
+      const value = lowerer.lower(child<SyntaxNode>(node, "Left") as SyntaxNode, scope);
+      const terms = elementsOf<SyntaxNode>(child(child(node, "Right"), "Expressions")).map((t) =>
+        lowerer.lower(t, scope),
+      );
+      const joiner = kind === "HasAnyExpression" ? "or" : "and";
+      const tests = terms.map((term) => call("has", "bool", value, term));
+      if (tests.length === 0) return lit({ type: "bool", value: kind === "HasAllExpression" });
+      return tests.reduce((x, y) => call(joiner, "bool", x, y));
+    }
     case "BetweenExpression":
     case "NotBetweenExpression": {
       const value = lowerer.lower(child<SyntaxNode>(node, "Left") as SyntaxNode, scope);

@@ -2,6 +2,7 @@ import type { KustoType } from "@svcmap/model";
 import type { SyntaxNode } from "../analyse/kusto-language.js";
 import { child, elementsOf, kindOf, resultTypeOf, tableColumnsOf, textOf } from "../analyse/syntax.js";
 import type { Visualization } from "../result.js";
+import { queryableTables } from "../analyse/global-state.js";
 import { lowerAggregate, outputCount, toAggregates } from "./aggregates.js";
 import { toKustoType, type LoweringContext } from "./context.js";
 import { lowerScalar, nameText, lowerLiteral, type ExprLowerer, type RowScope } from "./expressions.js";
@@ -285,6 +286,21 @@ export class QueryLowerer implements ExprLowerer {
             };
       case "EvaluateOperator":
         return this.lowerEvaluate(need(), operator, columns);
+      case "GetSchemaOperator":
+        return getSchema(need(), columns);
+      case "LookupOperator":
+        return this.lowerLookup(need(), operator, columns);
+      case "SampleOperator": {
+        const rel = need();
+        const count = this.constantCount(child<SyntaxNode>(operator, "Expression") as SyntaxNode);
+        const shuffled: Rel = {
+          kind: "sort",
+          input: rel,
+          keys: [{ expr: call("rand", "real"), descending: false, nullsFirst: false }],
+          columns: rel.columns,
+        };
+        return { kind: "limit", input: shuffled, count, columns: rel.columns };
+      }
       default:
         throw this.ctx.notSupported(`the ${kind.replace(/Operator$/, "").toLowerCase()} operator`, operator);
     }
@@ -512,11 +528,15 @@ export class QueryLowerer implements ExprLowerer {
     if (inClause)
       for (const node of elementsOf<SyntaxNode>(child(inClause, "Expressions")))
         sources.push(this.lowerTabular(node));
-    if (sources.length === 0)
-      throw this.ctx.notSupported(
-        "search across the whole workspace; name the tables with 'search in (…)'",
-        operator,
-      );
+    if (sources.length === 0) {
+      for (const table of queryableTables()) {
+        sources.push({
+          kind: "table",
+          table: table.name,
+          columns: table.columns.map((c) => ({ name: c.name, type: c.type })),
+        });
+      }
+    }
     const condition = child<SyntaxNode>(operator, "Condition") as SyntaxNode;
     const searched = sources.map((rel) => {
       const predicate = this.searchPredicate(condition, rel);
@@ -563,6 +583,59 @@ export class QueryLowerer implements ExprLowerer {
     return this.lower(node, scopeOf(rel));
   }
 
+  /** lookup: a left outer (or inner) join that keeps the key columns once, from the left. */
+  private lowerLookup(left: Rel, operator: SyntaxNode, columns: readonly Column[]): Rel {
+    const kindParameter = elementsOf<SyntaxNode>(child(operator, "Parameters")).find((p) =>
+      /^kind$/i.test(textOf(child<SyntaxNode>(p, "Name") as SyntaxNode)),
+    );
+    const lookupKind = kindParameter
+      ? textOf(child<SyntaxNode>(kindParameter, "Expression") as SyntaxNode).toLowerCase()
+      : "leftouter";
+    if (lookupKind !== "leftouter" && lookupKind !== "inner")
+      throw this.ctx.notSupported(`lookup kind=${lookupKind}`, operator);
+    const right = this.lowerTabular(child<SyntaxNode>(operator, "Expression") as SyntaxNode);
+    const on: [string, string][] = [];
+    for (const expression of elementsOf<SyntaxNode>(child(child(operator, "LookupClause"), "Expressions"))) {
+      const kind = kindOf(expression);
+      if (kind === "EqualExpression") {
+        const sides = [
+          child<SyntaxNode>(expression, "Left") as SyntaxNode,
+          child<SyntaxNode>(expression, "Right") as SyntaxNode,
+        ].map((s) => joinSide(s));
+        const l = sides.find((s) => s.side === "left");
+        const r = sides.find((s) => s.side === "right");
+        if (!l || !r)
+          throw this.ctx.notSupported(
+            "a lookup condition that does not compare $left with $right",
+            expression,
+          );
+        on.push([l.name, r.name]);
+      } else on.push([nameText(expression), nameText(expression)]);
+    }
+    const rightKeys = new Set(on.map(([, r]) => r));
+    const sources = [
+      ...left.columns.map((c) => ({ side: "left" as const, from: c.name })),
+      ...right.columns
+        .filter((c) => !rightKeys.has(c.name))
+        .map((c) => ({ side: "right" as const, from: c.name })),
+    ];
+    if (sources.length !== columns.length)
+      throw this.ctx.notSupported("this lookup's output columns", operator);
+    const output = columns.map((column, i) => ({
+      ...(sources[i] as { side: "left" | "right"; from: string }),
+      name: column.name,
+    }));
+    return {
+      kind: "join",
+      joinKind: lookupKind === "inner" ? "inner" : "leftouter",
+      left,
+      right,
+      on,
+      output,
+      columns,
+    };
+  }
+
   private lowerRange(operator: SyntaxNode, columns: readonly Column[]): Rel {
     const none = { columns: new Map<string, Expr>() };
     const from = this.lower(child<SyntaxNode>(operator, "From") as SyntaxNode, none);
@@ -581,6 +654,30 @@ export class QueryLowerer implements ExprLowerer {
     );
     return { kind: "plugin", plugin: name, args, input, columns };
   }
+}
+
+/** getschema's DataType column names the .NET types that Kusto's types run on. */
+const dotnetTypes: Readonly<Record<KustoType, string>> = {
+  string: "System.String",
+  int: "System.Int32",
+  long: "System.Int64",
+  real: "System.Double",
+  bool: "System.SByte",
+  datetime: "System.DateTime",
+  timespan: "System.TimeSpan",
+  dynamic: "System.Object",
+  guid: "System.Guid",
+  decimal: "System.Data.SqlTypes.SqlDecimal",
+};
+
+function getSchema(input: Rel, columns: readonly Column[]): Rel {
+  const rows: Literal[][] = input.columns.map((c, i) => [
+    { type: "string", value: c.name },
+    { type: "long", value: BigInt(i) },
+    { type: "string", value: dotnetTypes[c.type] },
+    { type: "string", value: c.type },
+  ]);
+  return { kind: "values", columns, rows };
 }
 
 function kustoSymbolKind(name: string): number {

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulateIntoStore } from "../../simulate/index.js";
+import { quoteString } from "../../store/quote.js";
 import { WorkspaceStore } from "../../store/workspace-store.js";
 import { KqlEngine } from "../engine.js";
 import type { QueryResult } from "../result.js";
@@ -47,6 +48,7 @@ describe("seed queries", () => {
     await simulateIntoStore(store, estate);
     engine = new KqlEngine(store);
     connection = await store.connect();
+    await addSilentMachine(connection);
   });
 
   afterAll(() => {
@@ -62,6 +64,13 @@ describe("seed queries", () => {
     const names = catalogue.seeds.map((s) => s.name).sort();
     expect(names.length).toBeGreaterThanOrEqual(41);
     expect([...catalogue.expected.keys()].sort()).toEqual(names);
+  });
+
+  it("counts the silent machine's inventory under an empty Computer in the full outer joins", async () => {
+    for (const name of ["top-transmitters", "legacy-top-transmitters"]) {
+      const expected = await expectedTable(catalogue.expected.get(name) as ExpectedAnswer);
+      expect(expected.rows).toContainEqual(["", silentMachineSize, 0]);
+    }
   });
 
   // arg_max picks one row per group; were two rows tied on the latest TimeGenerated, either would be right
@@ -101,6 +110,40 @@ describe("seed queries", () => {
     });
   }
 });
+
+/**
+ * Every simulated machine both reports inventory and has connections, so nothing would exercise the
+ * unmatched side of the full outer joins (top-transmitters, legacy-top-transmitters). One machine that is
+ * inventoried but silent, as a freshly onboarded server is, is added to the estate for them: its inventory
+ * row must come out in the group with an empty Computer and a count of 0.
+ */
+const silentMachineTemplate = "acme-demo";
+const silentMachineSize = "Standard_D2s_v5";
+
+async function addSilentMachine(connection: DuckDBConnection): Promise<void> {
+  const guid = "0e1d1e00-0000-4000-8000-000000000001";
+  const name = "idle-dal1-01";
+  const computer = `${name}.dal1.acme.example`;
+  await connection.run(`
+    INSERT INTO VMComputer
+    SELECT * REPLACE (
+      ${quoteString(computer)} AS Computer,
+      ${quoteString(name)} AS HostName,
+      ${quoteString(name)} AS DisplayName,
+      ${quoteString(computer)} AS FullDisplayName,
+      ${quoteString(guid)} AS AgentId,
+      ${quoteString(`m-${guid}`)} AS Machine,
+      ${quoteString(`m-${guid}`)} AS AzureResourceName,
+      replace(_ResourceId, ${quoteString(silentMachineTemplate)}, ${quoteString(name)}) AS _ResourceId,
+      ${quoteString(JSON.stringify([computer]))}::JSON AS DnsNames,
+      ${quoteString(JSON.stringify(["10.229.99.250"]))}::JSON AS Ipv4Addresses,
+      ${quoteString(silentMachineSize)} AS AzureSize
+    )
+    FROM VMComputer
+    WHERE Computer = ${quoteString(silentMachineTemplate)}
+    ORDER BY TimeGenerated DESC
+    LIMIT 1`);
+}
 
 function visualizationOf(result: QueryResult): unknown {
   if (result.visualization === undefined) return null;

@@ -1,0 +1,1 @@
+SELECT 'Computer' AS "ColumnName", 0 AS "ColumnOrdinal", 'System.String' AS "DataType", 'string' AS "ColumnType" UNION ALL SELECT 'Port', 1, 'System.Int32', 'int' UNION ALL SELECT 'IsWildcardBind', 2, 'System.SByte', 'bool' UNION ALL SELECT 'TimeGenerated', 3, 'System.DateTime', 'datetime'

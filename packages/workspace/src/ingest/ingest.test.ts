@@ -342,6 +342,22 @@ describe("a batch is stored whole or not at all", () => {
   });
 });
 
+describe("a large batch", () => {
+  it("is rolled back whole even after DuckDB's appender has flushed rows into the table", async () => {
+    // DuckDB's appender moves its rows into the table every 204,800 rows; the bad row comes after that.
+    const lines = Array.from({ length: 210_000 }, (_, i) =>
+      JSON.stringify({ TimeGenerated: "2026-05-01T10:00:00Z", Computer: `host-${i % 100}` }),
+    );
+    lines.push(JSON.stringify({ TimeGenerated: "yesterday", Computer: "host-x" }));
+    await expect(
+      ingestBatch(store, "Heartbeat", [jsonTextRowSource("big", lines.join("\n"))]),
+    ).rejects.toThrow(/big:210001: column TimeGenerated: expected datetime, got "yesterday"/);
+    expect(
+      await rows(`SELECT (SELECT count(*) FROM Heartbeat) AS h, (SELECT count(*) FROM Usage) AS u`),
+    ).toEqual([{ h: "0", u: "0" }]);
+  });
+});
+
 describe("columns the workspace fills", () => {
   it("fills TenantId, Type, SourceSystem, _IsBillable, _ResourceId and TimeGenerated where missing", async () => {
     await ingestFiles(

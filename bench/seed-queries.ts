@@ -1,0 +1,312 @@
+// KQL engine benchmark: every seed query, end to end through the engine, against the same question written
+// by hand in DuckDB SQL (the seed tests' expected/<name>.sql) on a plain connection to the same database.
+// Runs alternate between the two so that drift on a shared machine hits both alike. Also measures the
+// engine's analysis cost per query (parse, analyse, lower, generate SQL) and the server's start-up time.
+//
+//   npm run bench:seed                         # 1000 machines, 24 hours: over 10 million VMConnection rows
+//   npm run bench:seed -- --only bytes-trend,memory --runs 9 --no-write
+//
+// The estate is simulated into bench/data/ once and reused while its options are unchanged.
+
+import { spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { KqlEngine, simulateIntoStore, WorkspaceStore } from "@svcmap/workspace";
+import {
+  expectedSql,
+  loadSeedCatalogue,
+  type ExpectedAnswer,
+  type SeedQuery,
+} from "../packages/workspace/src/kql/seed/seed-catalogue.js";
+import { writeBenchmarkSection } from "./benchmarks-file.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const { values } = parseArgs({
+  options: {
+    machines: { type: "string", default: "1000" },
+    hours: { type: "string", default: "24" },
+    seed: { type: "string", default: "1" },
+    end: { type: "string", default: "2026-03-02T18:00:00Z" },
+    runs: { type: "string", default: "5" },
+    only: { type: "string" },
+    "no-write": { type: "boolean", default: false },
+  },
+});
+const estate = {
+  machines: Number(values.machines),
+  hours: Number(values.hours),
+  seed: Number(values.seed),
+  end: new Date(values.end ?? ""),
+};
+const runs = Math.max(5, Number(values.runs));
+const now = estate.end;
+/** The engine's default result limit; the hand-written side reads as many rows, so both deliver the same. */
+const maxRows = 500_000;
+const targetRatio = 1.3;
+const targetMs = 2000;
+const targetAnalysisMs = 20;
+
+const dataDir = join(
+  root,
+  "bench",
+  "data",
+  `seed-estate-${estate.machines}m-${estate.hours}h-s${estate.seed}`,
+);
+const resultsDir = join(root, "bench", "results", "seed-queries");
+
+interface QueryTiming {
+  readonly name: string;
+  readonly engineMs: number;
+  readonly handMs: number;
+  readonly ratio: number;
+  readonly analysisMs: number;
+  readonly rows: number;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+/** Simulates the estate unless a finished one with the same options is already there. */
+async function ensureEstate(): Promise<number> {
+  const marker = join(dataDir, "estate.json");
+  const wanted = JSON.stringify({ ...estate, end: estate.end.toISOString() });
+  if (existsSync(marker) && readFileSync(marker, "utf8") === wanted) {
+    console.log(`reusing the estate in ${dataDir}`);
+  } else {
+    rmSync(dataDir, { recursive: true, force: true });
+    console.log(`simulating ${estate.machines} machines over ${estate.hours} hours into ${dataDir} …`);
+    const store = await WorkspaceStore.open({ dataDir });
+    try {
+      await simulateIntoStore(store, estate, (t) =>
+        console.log(
+          `  ${t.table}: ${t.rows.toLocaleString("en")} rows in ${(t.elapsedMs / 1000).toFixed(0)} s`,
+        ),
+      );
+    } finally {
+      store.close();
+    }
+    // Written last: an interrupted simulation leaves no marker and is redone next time.
+    writeFileSync(marker, wanted);
+  }
+  const store = await WorkspaceStore.open({ dataDir });
+  try {
+    return await store.withConnection(async (c) =>
+      Number((await c.runAndReadAll("SELECT count(*) FROM VMConnection")).getRowsJS()[0]?.[0]),
+    );
+  } finally {
+    store.close();
+  }
+}
+
+async function runHand(connection: DuckDBConnection, sql: string): Promise<number> {
+  const reader = await connection.streamAndReadUntil(sql, maxRows + 1);
+  return reader.getRows().length;
+}
+
+async function measureQuery(
+  engine: KqlEngine,
+  connection: DuckDBConnection,
+  seed: SeedQuery,
+  answer: ExpectedAnswer,
+): Promise<QueryTiming> {
+  const sql = expectedSql(answer, now);
+  let rows = 0;
+  const engineRun = async (): Promise<void> => {
+    const result = await engine.run(seed.query, { now, maxRows });
+    rows = result.tables[0]?.rows.length ?? 0;
+  };
+  const handRun = async (): Promise<void> => {
+    await runHand(connection, sql);
+  };
+  await engineRun();
+  await handRun();
+  const engineTimes: number[] = [];
+  const handTimes: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    // Alternate which side goes first so that neither always runs on a warmer cache.
+    if (i % 2 === 0) {
+      engineTimes.push(await timed(engineRun));
+      handTimes.push(await timed(handRun));
+    } else {
+      handTimes.push(await timed(handRun));
+      engineTimes.push(await timed(engineRun));
+    }
+  }
+  const analyse = analysisOf(engine, seed.query);
+  analyse();
+  const analysis: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const started = performance.now();
+    analyse();
+    analysis.push(performance.now() - started);
+  }
+  const engineMs = median(engineTimes);
+  const handMs = median(handTimes);
+  return { name: seed.name, engineMs, handMs, ratio: engineMs / handMs, analysisMs: median(analysis), rows };
+}
+
+/**
+ * Parse, analyse, lower and generate SQL. A query with a plugin (evaluate …) has its final SQL generated
+ * only once the plugin has run, so for it this stops after lowering.
+ */
+function analysisOf(engine: KqlEngine, query: string): () => void {
+  try {
+    engine.toSql(query, { now });
+    return () => engine.toSql(query, { now });
+  } catch {
+    return () => engine.compile(query, { now });
+  }
+}
+
+/** For a query off target: both SQL texts and both EXPLAIN ANALYZE plans, to see where the time goes. */
+async function explain(
+  engine: KqlEngine,
+  connection: DuckDBConnection,
+  seed: SeedQuery,
+  answer: ExpectedAnswer,
+) {
+  let generated: string[];
+  try {
+    generated = engine.toSql(seed.query, { now });
+  } catch (error) {
+    generated = [`(no SQL before run time: ${String(error)})`];
+  }
+  const hand = expectedSql(answer, now);
+  const plan = async (sql: string): Promise<string> => {
+    const reader = await connection.runAndReadAll(`EXPLAIN ANALYZE ${sql}`);
+    return reader
+      .getRowsJS()
+      .map((row) => String(row[1] ?? ""))
+      .join("\n");
+  };
+  const text = [
+    `-- ${seed.name}: generated SQL`,
+    ...generated,
+    "",
+    "-- hand-written SQL",
+    hand,
+    "",
+    "-- EXPLAIN ANALYZE, generated (first statement)",
+    await plan(generated[0] ?? "").catch((e: unknown) => `(not explainable here: ${String(e)})`),
+    "",
+    "-- EXPLAIN ANALYZE, hand-written",
+    await plan(hand),
+  ].join("\n");
+  writeFileSync(join(resultsDir, `${seed.name}.txt`), text);
+}
+
+/** Spawn to first successful GET /healthz, through the real command line. */
+async function serverStartMs(): Promise<number> {
+  const cli = join(root, "packages", "cli", "bin", "svcmap.js");
+  const started = performance.now();
+  // A long retention: the estate's fixed dates lie in the past, and the server's first retention pass
+  // would otherwise start deleting them.
+  const child = spawn(
+    process.execPath,
+    [cli, "serve", "--data", dataDir, "--port", "0", "--retention-days", "36500", "--log-level", "warn"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /listening on (\S+)/.exec(out);
+        if (match) resolve(match[1] as string);
+      });
+      child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+      child.once("exit", (code) => reject(new Error(`svcmap serve exited with ${code}: ${err}`)));
+    });
+    for (;;) {
+      const ok = await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return performance.now() - started;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    await exited;
+  }
+}
+
+function machineDescription(): { cpus: number; memory: string; cpuModel: string } {
+  const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown";
+  const memory =
+    execFileSync("free", ["-h"], { encoding: "utf8" }).split("\n")[1]?.trim().split(/\s+/)[1] ?? "?";
+  return { cpus: availableParallelism(), memory, cpuModel };
+}
+
+async function main(): Promise<void> {
+  const catalogue = loadSeedCatalogue(join(root, "packages", "workspace", "src", "kql", "seed"));
+  const only = values.only?.split(",").map((s) => s.trim());
+  const seeds = catalogue.seeds.filter((s) => only === undefined || only.includes(s.name));
+  const connectionRows = await ensureEstate();
+  console.log(`VMConnection: ${connectionRows.toLocaleString("en")} rows`);
+  mkdirSync(resultsDir, { recursive: true });
+
+  const store = await WorkspaceStore.open({ dataDir });
+  const engine = new KqlEngine(store);
+  const connection = await store.connect();
+  const timings: QueryTiming[] = [];
+  try {
+    for (const seed of seeds) {
+      const answer = catalogue.expected.get(seed.name);
+      if (answer === undefined) throw new Error(`no expected SQL for ${seed.name}`);
+      const timing = await measureQuery(engine, connection, seed, answer);
+      timings.push(timing);
+      const flag = timing.ratio > targetRatio || timing.engineMs > targetMs ? "  <- off target" : "";
+      console.log(
+        `${seed.name.padEnd(38)} engine ${timing.engineMs.toFixed(1).padStart(8)} ms  hand ${timing.handMs
+          .toFixed(1)
+          .padStart(8)} ms  ×${timing.ratio.toFixed(2)}  analysis ${timing.analysisMs.toFixed(2)} ms${flag}`,
+      );
+      if (flag !== "" || timing.analysisMs > targetAnalysisMs)
+        await explain(engine, connection, seed, answer);
+    }
+  } finally {
+    connection.closeSync();
+    store.close();
+  }
+
+  const starts: number[] = [];
+  for (let i = 0; i < 3; i++) starts.push(await serverStartMs());
+  const startMs = median(starts);
+  console.log(`server start-up (spawn to first GET /healthz OK): ${startMs.toFixed(0)} ms (median of 3)`);
+
+  writeFileSync(
+    join(resultsDir, "timings.json"),
+    JSON.stringify({ estate, connectionRows, timings, startMs }, null, 2),
+  );
+  if (!values["no-write"] && only === undefined) {
+    writeBenchmarkSection(join(root, "BENCHMARKS.md"), "KQL engine", {
+      command: "npm run bench:seed",
+      estate: `svcmap simulate --machines ${estate.machines} --hours ${estate.hours} --seed ${estate.seed} --end ${values.end} (${connectionRows.toLocaleString("en")} VMConnection rows)`,
+      machine: machineDescription(),
+      runs,
+      timings,
+      startMs,
+      targets: { ratio: targetRatio, ms: targetMs, analysisMs: targetAnalysisMs },
+    });
+    console.log("BENCHMARKS.md updated");
+  }
+}
+
+await main();

@@ -19,7 +19,15 @@ export class KqlEngine {
   /** KQL to SQL without running it: for tests, explain and the golden files. */
   toSql(query: string, options: QueryOptions = {}): string[] {
     const compiled = this.compile(query, options);
-    return compiled.statements.map((s) => new SqlGenerator(duckdbDialect).statement(s.rel));
+    return compiled.statements.flatMap((s) => {
+      // A plugin's input runs first; its output then stands in the outer statement as literal rows.
+      const plugins = pluginsOf(s.rel);
+      const placeholders = new Map(
+        plugins.map((p) => [p as Rel, `SELECT * FROM (evaluate ${p.plugin}() output)`]),
+      );
+      const inputs = plugins.map((p) => new SqlGenerator(duckdbDialect, placeholders).statement(p.input));
+      return [...inputs, new SqlGenerator(duckdbDialect, placeholders).statement(s.rel)];
+    });
   }
 
   compile(query: string, options: QueryOptions = {}): CompiledQuery {
@@ -91,6 +99,11 @@ async function resolvePlugins(
   };
   await visit(rel);
   return resolved;
+}
+
+function pluginsOf(rel: Rel): Extract<Rel, { kind: "plugin" }>[] {
+  const below = childrenOf(rel).flatMap(pluginsOf);
+  return rel.kind === "plugin" ? [...below, rel] : below;
 }
 
 function childrenOf(rel: Rel): Rel[] {

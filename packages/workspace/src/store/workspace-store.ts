@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { storedTableNames } from "@svcmap/model";
@@ -17,6 +18,11 @@ export interface StoreOptions {
 }
 
 export const defaultRetentionDays = 30;
+
+/** 40% of the machine's memory, in whole megabytes. */
+export function defaultMemoryLimit(): string {
+  return `${Math.floor((totalmem() * 0.4) / 1_048_576)}MB`;
+}
 export const databaseFileName = "workspace.duckdb";
 
 /**
@@ -36,8 +42,9 @@ export class WorkspaceStore {
   static async open(options: StoreOptions): Promise<WorkspaceStore> {
     const dataDir = resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
-    const config: Record<string, string> = {};
-    if (options.memoryLimit !== undefined) config["memory_limit"] = options.memoryLimit;
+    // DuckDB would otherwise take 80% of the machine's memory, which leaves nothing for the agent, the
+    // server's own heap or a second process on the same machine.
+    const config: Record<string, string> = { memory_limit: options.memoryLimit ?? defaultMemoryLimit() };
     if (options.threads !== undefined) config["threads"] = String(options.threads);
     const instance = await DuckDBInstance.create(join(dataDir, databaseFileName), config);
     const connection = await instance.connect();

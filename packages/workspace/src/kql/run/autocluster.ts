@@ -4,7 +4,8 @@
 // frequent column values it grows each seed one column at a time while the score improves, keeps the best
 // segment, removes its rows and repeats.
 
-import type { KustoType } from "@svcmap/model";
+import { parseTimespan, type KustoType } from "@svcmap/model";
+import { parseDatetimeMicros } from "../lower/literals.js";
 import type { Literal, Rel } from "../lower/ir.js";
 import type { ResultValue } from "../result.js";
 import { QueryError } from "../errors.js";
@@ -107,6 +108,7 @@ function topValues(
     .slice(0, limit);
 }
 
+/** A pattern's value in its column's own type; a wildcard is "*" in string columns and null elsewhere. */
 function cell(
   type: KustoType,
   value: string | undefined,
@@ -116,21 +118,26 @@ function cell(
 ): Literal {
   if (type === "string") return { type, value: value ?? wildcard };
   if (value === undefined) return { type, value: null } as Literal;
-  const sample = rows.find((r) => String(r[column]) === value)?.[column];
+  const sample = rows.find((r) => String(r[column]) === value)?.[column] ?? null;
   switch (type) {
     case "long":
-    case "timespan":
-      return type === "long"
-        ? { type, value: BigInt(Math.trunc(Number(sample))) }
-        : { type: "string", value };
+      return { type, value: BigInt(Math.trunc(Number(sample))) };
     case "int":
     case "real":
     case "decimal":
       return { type, value: Number(sample) };
     case "bool":
       return { type, value: sample === true };
-    default:
-      return { type: "string", value };
+    case "datetime": {
+      const micros = parseDatetimeMicros(String(sample));
+      return { type, value: micros ?? null };
+    }
+    case "timespan":
+      return { type, value: parseTimespan(String(sample)) ?? null };
+    case "guid":
+      return { type, value: String(sample) };
+    case "dynamic":
+      return { type, value: String(sample) };
   }
 }
 

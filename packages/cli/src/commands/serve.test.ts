@@ -40,6 +40,7 @@ interface Served {
   readonly workspaceId: string;
   readonly banner: string;
   exit(): Promise<number | null>;
+  exitSignal(): Promise<NodeJS.Signals | null>;
 }
 
 async function serve(args: string[]): Promise<Served> {
@@ -47,7 +48,10 @@ async function serve(args: string[]): Promise<Served> {
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.push(child);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const ended = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.once("exit", (code, signal) => resolve([code, signal])),
+  );
+  const exited = ended.then(([code]) => code);
   let banner = "";
   let errors = "";
   child.stderr?.on("data", (chunk: Buffer) => (errors += chunk.toString()));
@@ -59,7 +63,14 @@ async function serve(args: string[]): Promise<Served> {
     });
     void exited.then((code) => reject(new Error(`serve exited with ${code}: ${errors}`)));
   });
-  return { child, url: match[2] as string, workspaceId: match[1] as string, banner, exit: () => exited };
+  return {
+    child,
+    url: match[2] as string,
+    workspaceId: match[1] as string,
+    banner,
+    exit: () => exited,
+    exitSignal: () => ended.then(([, signal]) => signal),
+  };
 }
 
 describe("svcmap serve", () => {
@@ -102,6 +113,22 @@ describe("svcmap serve", () => {
 
     served.child.kill("SIGINT");
     expect(await served.exit()).toBe(0);
+  });
+
+  it("exits at once on a second signal while a query is still running", async () => {
+    const served = await serve(["--data", join(dir, "busy")]);
+    const pending = fetch(`${served.url}/v1/workspaces/default/query`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "range x from 1 to 100000000000 step 1 | summarize count()" }),
+    }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 500));
+    served.child.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(served.child.exitCode).toBeNull();
+    served.child.kill("SIGTERM");
+    expect(await served.exitSignal()).toBe("SIGKILL");
+    await pending;
   });
 
   it("refuses to listen beyond loopback without a key", async () => {

@@ -69,9 +69,13 @@ async function serve(args: readonly string[]): Promise<number> {
   });
   try {
     const keys = await ApiKeyStore.open(store);
+    const engine = new KqlEngine(store);
+    // The first query builds Kusto's schema model synchronously, which holds up every other request (and
+    // signal) for seconds; paying for it before listening keeps that out of the first caller's way.
+    await engine.run("print 1");
     const server = await createServer({
       store,
-      engine: new KqlEngine(store),
+      engine,
       keys,
       host,
       port,
@@ -91,7 +95,16 @@ async function serve(args: readonly string[]): Promise<number> {
       process.once("SIGTERM", resolve);
     });
     server.app.log.info(`${signal}: shutting down`);
+    // Closing cancels queries in flight and waits for them to stop; a second signal means the operator will
+    // not wait. It has to be SIGKILL: while DuckDB still runs a query, a normal exit waits for it.
+    const forceExit = (): void => {
+      process.kill(process.pid, "SIGKILL");
+    };
+    process.once("SIGINT", forceExit);
+    process.once("SIGTERM", forceExit);
     await server.close();
+    process.off("SIGINT", forceExit);
+    process.off("SIGTERM", forceExit);
     return 0;
   } catch (error) {
     if (error instanceof ServerStartError) {

@@ -45,6 +45,8 @@ export interface QueryRouteContext {
   readonly engine: QueryRunner;
   readonly gate: QueryGate;
   readonly limits: QueryLimits;
+  /** Aborts when the server shuts down, cancelling what is queued or running. */
+  readonly closing: AbortSignal;
 }
 
 interface QueryRequest {
@@ -131,12 +133,14 @@ async function executeQuery(
       ? context.limits.timeoutMs
       : Math.min(preferences.waitSeconds * 1000, context.limits.maxTimeoutMs);
 
+  const cancel = AbortSignal.any([signal, context.closing]);
   const started = performance.now();
-  const result = await runGoverned(context, query, signal, {
+  const result = await runGoverned(context, query, cancel, {
     ...(timespan === undefined ? {} : { timespan }),
     timeoutMs: waitMs,
     maxRows: context.limits.maxRows,
     maxBytes: context.limits.maxBytes,
+    signal: cancel,
   });
   const body = queryResponseBody(result, { ...preferences, executionMs: performance.now() - started });
   const applied = appliedPreferences(
@@ -277,7 +281,11 @@ async function runGoverned(
         `Too many queries are running or waiting; retry in ${retryAfterSeconds} s`,
       );
     }
-    if (error instanceof GateAbortedError) throw serviceUnavailable(error.message);
+    if (error instanceof GateAbortedError) {
+      throw serviceUnavailable(
+        context.closing.aborted ? "the server is shutting down; retry shortly" : error.message,
+      );
+    }
     throw error;
   } finally {
     clearTimeout(deadline);

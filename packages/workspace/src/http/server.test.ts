@@ -95,7 +95,13 @@ describe("query API routes", () => {
     }
     expect(engine.calls[0]).toEqual({
       query: "print x=1",
-      options: { timespan: "PT1H", timeoutMs: 60_000, maxRows: 500_000, maxBytes: 64 * 1024 * 1024 },
+      options: {
+        timespan: "PT1H",
+        timeoutMs: 60_000,
+        maxRows: 500_000,
+        maxBytes: 64 * 1024 * 1024,
+        signal: expect.any(AbortSignal),
+      },
     });
   });
 
@@ -352,6 +358,38 @@ describe("Prefer header, partial results and compression", () => {
 });
 
 describe("governance", () => {
+  it("cancels a query whose client goes away, and every query when the server closes", async () => {
+    const { url, engine } = await start({ concurrency: { running: 1, queued: 4 } });
+    const signals: AbortSignal[] = [];
+    engine.respond(async () => {
+      const signal = engine.calls[engine.calls.length - 1]?.options?.signal as AbortSignal;
+      signals.push(signal);
+      await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      throw new QueryError("QueryCancelled", "cancelled");
+    });
+    const target = `${url}/v1/workspaces/default/query`;
+    const client = new AbortController();
+    const gone = fetch(target, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "print 1" }),
+      signal: client.signal,
+    }).catch(() => "aborted");
+    await waitFor(() => signals.length === 1);
+    client.abort();
+    expect(await gone).toBe("aborted");
+    await waitFor(() => signals[0]?.aborted === true);
+
+    const running = post(target, { query: "print 2" });
+    await waitFor(() => signals.length === 2);
+    const queued = post(target, { query: "print 3" });
+    await new Promise((r) => setTimeout(r, 50));
+    await servers.pop()?.close();
+    expect((await running).status).toBe(503);
+    expect((await queued).status).toBe(503);
+    expect(engine.calls).toHaveLength(2);
+  });
+
   it("queues queries beyond the running limit and answers 429 with Retry-After when the queue is full", async () => {
     const { url, engine } = await start({ concurrency: { running: 1, queued: 1 } });
     const releases: (() => void)[] = [];

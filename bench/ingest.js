@@ -212,16 +212,30 @@ async function storedRecords() {
   const store = await WorkspaceStore.open({ dataDir: join(benchDir, "end-to-end") });
   try {
     return await store.withConnection(async (c) => {
-      const reader = await c.runAndReadAll(`SELECT * FROM "VMConnection"`);
-      // getRowObjectsJS builds dictionary-mode objects, slow to read; records from JSON.parse are not, so
-      // the rows are rebuilt as ordinary objects, in the representation ingestion hands the appender:
-      // epoch milliseconds for datetime, numbers for longs that fit.
-      const records = reader.getRowObjectsJS().map((row) => {
-        const record = Object.fromEntries(Object.entries(row));
-        record.TimeGenerated = record.TimeGenerated.getTime();
-        for (const k of Object.keys(record)) if (typeof record[k] === "bigint") record[k] = Number(record[k]);
-        return record;
-      });
+      // Chunk by chunk, so that only the records themselves are ever held. getRowObjectsJS builds
+      // dictionary-mode objects, slow to read; records from JSON.parse are not, so each row is rebuilt as
+      // an ordinary object, in the representation ingestion hands the appender: epoch milliseconds for
+      // datetime, numbers for longs that fit.
+      const result = await c.run(`SELECT * FROM "VMConnection"`);
+      const names = result.columnNames();
+      const records = [];
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        for (const row of chunk.getRowObjects(names)) {
+          const record = {};
+          for (const name of names) {
+            const value = row[name];
+            record[name] =
+              typeof value === "bigint"
+                ? Number(value)
+                : name === "TimeGenerated"
+                  ? Number(value.micros / 1000n)
+                  : value;
+          }
+          records.push(record);
+        }
+      }
       return records;
     });
   } finally {

@@ -60,7 +60,8 @@ export async function ingestBatch(
         await connection.run("COMMIT");
       } catch (error) {
         appender?.abort();
-        await connection.run("ROLLBACK");
+        // A failed COMMIT has already ended the transaction; the original error is the one to report.
+        await connection.run("ROLLBACK").catch(() => undefined);
         throw error;
       }
       return {

@@ -26,7 +26,7 @@ export interface RowSource {
 }
 
 const readChunkBytes = 1 << 20;
-const csvBatchRows = 2048;
+const rowsPerBatch = 2048;
 
 /** A file by its path, its format from the extension or else its first character; "-" is NDJSON on stdin. */
 export async function fileRowSource(path: string, format?: RowFormat): Promise<RowSource> {
@@ -176,7 +176,7 @@ function jsonArraySource(name: string, readText: () => Promise<string>): RowSour
         return elements[index];
       };
       const rows: RawRow[] = parsed.map((value, index) => lazyArrayRow(value, index, elementAt));
-      for (let i = 0; i < rows.length; i += csvBatchRows) yield rows.slice(i, i + csvBatchRows);
+      for (let i = 0; i < rows.length; i += rowsPerBatch) yield rows.slice(i, i + rowsPerBatch);
     },
   };
 }
@@ -277,7 +277,7 @@ function csvSource(name: string, open: () => Readable): RowSource {
           // info.lines is the line a record ends on; a quoted field may have carried it over several.
           const ownNewlines = countNewlines(entry.raw.replace(/\r?\n$/, ""));
           batch.push({ value: entry.record, line: entry.info.lines - ownNewlines });
-          if (batch.length === csvBatchRows) {
+          if (batch.length === rowsPerBatch) {
             yield batch;
             batch = [];
           }

@@ -247,6 +247,7 @@ async function runGoverned(
   options: QueryOptions & { readonly timeoutMs: number },
 ): Promise<QueryResult> {
   let deadline: NodeJS.Timeout | undefined;
+  let settled = false;
   let started!: () => void;
   const startedRunning = new Promise<void>((resolve) => (started = resolve));
   const graceMs = Math.min(5_000, Math.ceil(options.timeoutMs / 4));
@@ -259,6 +260,7 @@ async function runGoverned(
     const timedOut = startedRunning.then(
       () =>
         new Promise<never>((_, reject) => {
+          if (settled) return;
           deadline = setTimeout(
             () =>
               reject(
@@ -288,6 +290,7 @@ async function runGoverned(
     }
     throw error;
   } finally {
+    settled = true;
     clearTimeout(deadline);
   }
 }

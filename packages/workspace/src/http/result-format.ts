@@ -4,7 +4,7 @@
 
 import type { KustoType } from "@svcmap/model";
 import type { ResultTable, ResultValue } from "../kql/result.js";
-import type { ErrorInfo } from "./api-error.js";
+import { innermostError, type ErrorInfo } from "./api-error.js";
 import type { QueryResponseBody } from "./response-body.js";
 
 export const outputFormats = ["table", "json", "csv"] as const;
@@ -116,10 +116,6 @@ export function formatQueryFailure(query: string, error: ErrorInfo): string {
 
 /** The warning printed beside a partial result, from its error object's most specific messages. */
 export function formatPartialWarning(error: ErrorInfo): string {
-  const messages = (error.details ?? [error]).map((d) => {
-    let e = d;
-    while (e.innererror !== undefined) e = e.innererror;
-    return e.message;
-  });
+  const messages = (error.details ?? [error]).map((d) => innermostError(d).message);
   return `warning: the result is incomplete: ${messages.join("; ")}\n`;
 }

@@ -110,3 +110,17 @@ describe("unsupported functions", () => {
     expect(error.diagnostics[0]).toMatchObject({ line: 2, column: 14 });
   });
 });
+
+describe("cancellation", () => {
+  it("interrupts a running query when its signal aborts", async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const running = failure("range x from 1 to 5000000000 step 1 | summarize dcount(x % 1000000007)", {
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 200);
+    const error = await running;
+    expect(error.code).toBe("QueryCancelled");
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});

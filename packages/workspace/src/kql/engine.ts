@@ -50,6 +50,7 @@ export class KqlEngine {
       timeoutMs: options.timeoutMs ?? defaultLimits.timeoutMs,
       maxRows: options.maxRows ?? defaultLimits.maxRows,
       maxBytes: options.maxBytes ?? defaultLimits.maxBytes,
+      ...(options.signal ? { signal: options.signal } : {}),
     };
     const deadline = Date.now() + limits.timeoutMs;
     const compiled = this.compile(query, options);

@@ -8,6 +8,8 @@ export interface Limits {
   readonly timeoutMs: number;
   readonly maxRows: number;
   readonly maxBytes: number;
+  /** Aborts the query from outside: the client went away, or the server is stopping. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ExecutedTable {
@@ -28,11 +30,14 @@ export async function execute(
 ): Promise<ExecutedTable> {
   const remaining = deadline - Date.now();
   if (remaining <= 0) throw timeoutError(limits.timeoutMs);
+  if (limits.signal?.aborted) throw cancelledError();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     connection.interrupt();
   }, remaining);
+  const cancel = (): void => connection.interrupt();
+  limits.signal?.addEventListener("abort", cancel, { once: true });
   try {
     const reader = await connection.streamAndReadUntil(sql, limits.maxRows + 1);
     const raw = reader.getRows();
@@ -49,6 +54,7 @@ export async function execute(
     return { rows };
   } catch (error) {
     if (timedOut) throw timeoutError(limits.timeoutMs);
+    if (limits.signal?.aborted) throw cancelledError();
     if (error instanceof QueryError) throw error;
     throw new QueryError(
       "ExecutionError",
@@ -56,7 +62,12 @@ export async function execute(
     );
   } finally {
     clearTimeout(timer);
+    limits.signal?.removeEventListener("abort", cancel);
   }
+}
+
+function cancelledError(): QueryError {
+  return new QueryError("QueryCancelled", "the query was cancelled");
 }
 
 function timeoutError(timeoutMs: number): QueryError {

@@ -12,6 +12,7 @@ const commands: Readonly<Record<string, () => Promise<Command>>> = {
   query: async () => (await import("./commands/query.js")).command,
   serve: async () => (await import("./commands/serve.js")).command,
   simulate: async () => (await import("./commands/simulate.js")).command,
+  start: async () => (await import("./commands/start.js")).command,
 };
 
 function usage(): string {

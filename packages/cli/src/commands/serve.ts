@@ -35,7 +35,8 @@ export const command: Command = {
   run: (args) => runCommand(usage, () => serve(args)),
 };
 
-async function serve(args: readonly string[]): Promise<number> {
+/** Parses serve's options and runs the server until a signal; `svcmap start` calls it with its defaults. */
+export async function serve(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
     options: {

@@ -1,5 +1,6 @@
 import { tables, type KustoType, type StoredTableName } from "@svcmap/model";
-import type { RowAppender, StoredValue } from "../store/table-appender.js";
+import type { RowSink } from "../store/chunk-builder.js";
+import type { StoredValue } from "../store/table-appender.js";
 import { emptyRecordBytes, memberOverheadBytes, unbilledColumns, valueBytes } from "./billed-size.js";
 import { describeValue, IngestError, ValueMismatch, type RowLocation } from "./ingest-error.js";
 import { jsonConverterFor, textConverterFor, type ValueConverter } from "./kusto-values.js";
@@ -84,7 +85,7 @@ export class RowChecker {
     }
   }
 
-  write(row: RawRow, source: string, encoding: ValueEncoding, appender: RowAppender): void {
+  write(row: RawRow, source: string, encoding: ValueEncoding, appender: RowSink): void {
     const raw = row.value;
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
       throw new IngestError({ source, line: row.line }, `expected a JSON object, got ${describeValue(raw)}`);

@@ -1,20 +1,51 @@
 // Column buffers fill one DuckDB data chunk column at a time from plain JS values. They exist because the
 // per-cell appender calls and the generic `DuckDBVector.setItem` path cost a native call (or a BigInt) per
-// value; here fixed-width columns are written into typed arrays and copied into the vector with one call,
-// and strings short enough to be stored inline are written straight into DuckDB's `duckdb_string_t`
-// layout, which the C API documents: 4 bytes of length, then either the bytes inline (length <= 12) or a
-// 4-byte prefix and a pointer into the vector's string heap.
+// value; here fixed-width columns are written into typed arrays, copied later into the vector with one call
+// (column-writer.ts), and strings short enough to be stored inline are written straight into DuckDB's
+// `duckdb_string_t` layout, which the C API documents: 4 bytes of length, then either the bytes inline
+// (length <= 12) or a 4-byte prefix and a pointer into the vector's string heap.
+//
+// Nothing here touches DuckDB, so that rows can be parsed and laid out in a worker thread and the result
+// handed over as plain, transferable data.
 
-import duckdb from "@duckdb/node-bindings";
-import { DuckDBDecimalType, JSToDuckDBValueConverter, type DuckDBDataChunk } from "@duckdb/node-api";
 import type { KustoType } from "@svcmap/model";
 import type { StoredValue } from "./table-appender.js";
+
+/** One column of a filled chunk, laid out as DuckDB's vector holds it. Structured-cloneable. */
+export interface ColumnData {
+  /** Fixed-width values, or 16-byte string_t slots, for the chunk's rows. */
+  readonly bytes?: Uint8Array<ArrayBuffer>;
+  /** The validity mask (a set bit is a valid row), present only when some row is NULL. */
+  readonly validity?: Uint32Array<ArrayBuffer>;
+  /** Strings too long to inline: the row each goes to, and the text. */
+  readonly heapRows?: readonly number[];
+  readonly heapValues?: readonly string[];
+  /** Rows that repeat the long string of another row, which gets assigned once. */
+  readonly repeatRows?: readonly number[];
+  readonly repeatOf?: readonly number[];
+  /** Values the library converts itself (guid, decimal). */
+  readonly values?: readonly (string | number | bigint | null)[];
+}
 
 export interface ColumnBuffer {
   /** Stores `value` (never undefined; null is NULL) as row `row` of the chunk being filled. */
   set(row: number, value: NonNullable<StoredValue> | null): void;
-  /** Moves the first `rows` values into column `column` of `chunk`, then starts over empty. */
-  flushInto(chunk: DuckDBDataChunk, column: number, rows: number): void;
+  /**
+   * The first `rows` values, after which the buffer starts over empty. With `detach`, the data owns fresh
+   * memory (to transfer to another thread); without, it views the buffer and is valid until the next set.
+   */
+  take(rows: number, detach: boolean): ColumnData;
+}
+
+/** The first `byteCount` bytes of a typed array's memory, as a copy or as a view. */
+function fixedWidth(
+  array: Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer> | Uint8Array<ArrayBuffer>,
+  byteCount: number,
+  detach: boolean,
+  validity: Uint32Array<ArrayBuffer> | undefined,
+): ColumnData {
+  const view = new Uint8Array(array.buffer, array.byteOffset, byteCount);
+  return { bytes: detach ? view.slice() : view, validity };
 }
 
 export function columnBufferFor(type: KustoType, capacity: number): ColumnBuffer {
@@ -56,13 +87,13 @@ class Validity {
     this.words[word] = (this.words[word] as number) & ~(1 << (row & 31));
   }
 
-  flushInto(vector: duckdb.Vector, rows: number): void {
-    if (!this.hasNull) return;
-    duckdb.vector_ensure_validity_writable(vector);
-    const bytes = Math.ceil(rows / 64) * 8;
-    duckdb.copy_data_to_vector_validity(vector, 0, this.words.buffer, this.words.byteOffset, bytes);
+  /** The mask for the first `rows` rows if any is NULL (always a copy: the mask is reset here). */
+  take(rows: number): Uint32Array<ArrayBuffer> | undefined {
+    if (!this.hasNull) return undefined;
+    const words = this.words.slice(0, Math.ceil(rows / 64) * 2);
     this.words.fill(0xffffffff);
     this.hasNull = false;
+    return words;
   }
 }
 
@@ -86,6 +117,8 @@ class StringColumnBuffer implements ColumnBuffer {
   private repeatOf: number[] = [];
   private lastHeapValue: string | undefined = undefined;
   private lastHeapRow = -1;
+  /** Slots handed out as a view by `take`, to be zeroed before the next chunk is filled. */
+  private clearOnNextSet = 0;
 
   constructor(
     capacity: number,
@@ -97,6 +130,10 @@ class StringColumnBuffer implements ColumnBuffer {
   }
 
   set(row: number, value: NonNullable<StoredValue> | null): void {
+    if (this.clearOnNextSet > 0) {
+      this.bytes.fill(0, 0, this.clearOnNextSet);
+      this.clearOnNextSet = 0;
+    }
     if (value === null) {
       this.validity.setNull(row);
       return;
@@ -137,31 +174,25 @@ class StringColumnBuffer implements ColumnBuffer {
     return true;
   }
 
-  flushInto(chunk: DuckDBDataChunk, column: number, rows: number): void {
-    const vector = duckdb.data_chunk_get_vector(chunk.chunk, column);
+  take(rows: number, detach: boolean): ColumnData {
     const byteCount = rows * stringSlot;
-    duckdb.copy_data_to_vector(vector, 0, this.bytes.buffer, this.bytes.byteOffset, byteCount);
-    for (let i = 0; i < this.heapRows.length; i++) {
-      duckdb.vector_assign_string_element(vector, this.heapRows[i] as number, this.heapValues[i] as string);
-    }
-    if (this.repeatRows.length > 0) {
-      // The repeated rows point at the heap string of their first occurrence; the appender copies the
-      // bytes when it takes the chunk, so sharing within one vector is safe.
-      const slots = duckdb.vector_get_data(vector, byteCount);
-      for (let i = 0; i < this.repeatRows.length; i++) {
-        const from = (this.repeatOf[i] as number) * stringSlot;
-        slots.copyWithin((this.repeatRows[i] as number) * stringSlot, from, from + stringSlot);
-      }
-      duckdb.copy_data_to_vector(vector, 0, slots.buffer as ArrayBuffer, slots.byteOffset, byteCount);
-    }
-    this.validity.flushInto(vector, rows);
-    this.bytes.fill(0, 0, byteCount);
+    const data: ColumnData = {
+      bytes: detach ? this.bytes.slice(0, byteCount) : this.bytes.subarray(0, byteCount),
+      validity: this.validity.take(rows),
+      heapRows: this.heapRows,
+      heapValues: this.heapValues,
+      repeatRows: this.repeatRows,
+      repeatOf: this.repeatOf,
+    };
+    if (detach) this.bytes.fill(0, 0, byteCount);
+    else this.clearOnNextSet = byteCount;
     this.heapRows = [];
     this.heapValues = [];
     this.repeatRows = [];
     this.repeatOf = [];
     this.lastHeapValue = undefined;
     this.lastHeapRow = -1;
+    return data;
   }
 }
 
@@ -183,10 +214,8 @@ class IntColumnBuffer implements ColumnBuffer {
     this.values[row] = n;
   }
 
-  flushInto(chunk: DuckDBDataChunk, column: number, rows: number): void {
-    const vector = duckdb.data_chunk_get_vector(chunk.chunk, column);
-    duckdb.copy_data_to_vector(vector, 0, this.values.buffer, this.values.byteOffset, rows * 4);
-    this.validity.flushInto(vector, rows);
+  take(rows: number, detach: boolean): ColumnData {
+    return fixedWidth(this.values, rows * 4, detach, this.validity.take(rows));
   }
 }
 
@@ -204,10 +233,8 @@ class RealColumnBuffer implements ColumnBuffer {
     this.values[row] = Number(value);
   }
 
-  flushInto(chunk: DuckDBDataChunk, column: number, rows: number): void {
-    const vector = duckdb.data_chunk_get_vector(chunk.chunk, column);
-    duckdb.copy_data_to_vector(vector, 0, this.values.buffer, this.values.byteOffset, rows * 8);
-    this.validity.flushInto(vector, rows);
+  take(rows: number, detach: boolean): ColumnData {
+    return fixedWidth(this.values, rows * 8, detach, this.validity.take(rows));
   }
 }
 
@@ -230,10 +257,8 @@ class BoolColumnBuffer implements ColumnBuffer {
           : Number(Boolean(value));
   }
 
-  flushInto(chunk: DuckDBDataChunk, column: number, rows: number): void {
-    const vector = duckdb.data_chunk_get_vector(chunk.chunk, column);
-    duckdb.copy_data_to_vector(vector, 0, this.values.buffer, this.values.byteOffset, rows);
-    this.validity.flushInto(vector, rows);
+  take(rows: number, detach: boolean): ColumnData {
+    return fixedWidth(this.values, rows, detach, this.validity.take(rows));
   }
 }
 
@@ -301,10 +326,8 @@ class Int64ColumnBuffer implements ColumnBuffer {
     this.halves[row * 2 + 1] = this.parts.high | 0;
   }
 
-  flushInto(chunk: DuckDBDataChunk, column: number, rows: number): void {
-    const vector = duckdb.data_chunk_get_vector(chunk.chunk, column);
-    duckdb.copy_data_to_vector(vector, 0, this.halves.buffer, this.halves.byteOffset, rows * 8);
-    this.validity.flushInto(vector, rows);
+  take(rows: number, detach: boolean): ColumnData {
+    return fixedWidth(this.halves, rows * 8, detach, this.validity.take(rows));
   }
 }
 
@@ -326,32 +349,9 @@ class ConvertedColumnBuffer implements ColumnBuffer {
     this.values[row] = value === null ? null : (this.prepare(value) as string | number | bigint);
   }
 
-  flushInto(chunk: DuckDBDataChunk, column: number, rows: number): void {
-    const type = chunk.getColumnVector(column).type;
+  take(rows: number): ColumnData {
     const values = this.values.slice(0, rows);
-    chunk.setColumnValuesConverted(
-      column,
-      type instanceof DuckDBDecimalType
-        ? values.map((v) => (v === null ? null : scaledDecimal(v, type.scale)))
-        : values,
-      JSToDuckDBValueConverter,
-    );
     this.values.fill(null);
+    return { values };
   }
-}
-
-/**
- * The library takes a bigint as the decimal's unscaled integer and a number through a double; decimal text
- * is scaled exactly here so that no digit is lost.
- */
-function scaledDecimal(value: string | number | bigint, scale: number): number | bigint {
-  if (typeof value === "number") return value;
-  if (typeof value === "bigint") return value * 10n ** BigInt(scale);
-  const text = value.trim();
-  const match = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
-  if (match === null || (match[2] === "" && (match[3] ?? "") === ""))
-    throw new RangeError(`not a decimal: ${text}`);
-  const fraction = (match[3] ?? "").slice(0, scale).padEnd(scale, "0");
-  const scaled = BigInt(`${match[2] || "0"}${fraction}`);
-  return match[1] === "-" ? -scaled : scaled;
 }

@@ -5,7 +5,9 @@ import {
   type DuckDBType,
 } from "@duckdb/node-api";
 import type { TableSchema } from "@svcmap/model";
-import { columnBufferFor, type ColumnBuffer } from "./column-buffers.js";
+import { ChunkBuilder, type RowSink } from "./chunk-builder.js";
+import type { ColumnData } from "./column-buffers.js";
+import { writeColumn } from "./column-writer.js";
 
 /**
  * A value as it is stored: strings, numbers (bigint for long values beyond 2^53), booleans, Date (or epoch
@@ -13,9 +15,6 @@ import { columnBufferFor, type ColumnBuffer } from "./column-buffers.js";
  */
 export type StoredValue = string | number | bigint | boolean | Date | null | readonly unknown[] | object;
 export type StoredRecord = Readonly<Record<string, StoredValue | undefined>>;
-
-/** DuckDB's vector size: the most rows one data chunk holds, and the unit its appender works in. */
-const rowsPerChunk = 2048;
 
 /**
  * Appends records to a table through DuckDB's appender, in the table's column order. Values must already
@@ -46,14 +45,11 @@ export async function appendRecords(
  * appender whole: one native call per chunk column instead of one per cell. Columns not set in a row get
  * their Kusto empty value. Nothing reaches the table before `close`, and `abort` discards what is buffered.
  */
-export class RowAppender {
+export class RowAppender implements RowSink {
   /** Each column's index by name, for callers that meet columns by name. */
   readonly columnIndex: ReadonlyMap<string, number>;
-  private readonly buffers: ColumnBuffer[];
-  private readonly emptyValues: (string | null)[];
-  private readonly setInRow: Uint8Array;
-  private row = 0;
-  private count = 0;
+  private readonly builder: ChunkBuilder;
+  private appended = 0;
   private closed = false;
 
   private constructor(
@@ -62,9 +58,7 @@ export class RowAppender {
     readonly table: TableSchema,
   ) {
     this.columnIndex = new Map(table.columns.map((c, i) => [c.name, i]));
-    this.buffers = table.columns.map((c) => columnBufferFor(c.type, rowsPerChunk));
-    this.emptyValues = table.columns.map((c) => (c.type === "string" ? "" : null));
-    this.setInRow = new Uint8Array(table.columns.length);
+    this.builder = new ChunkBuilder(table, (columns, rows) => this.appendChunk(columns, rows), false);
   }
 
   static async open(connection: DuckDBConnection, table: TableSchema): Promise<RowAppender> {
@@ -80,37 +74,34 @@ export class RowAppender {
     return new RowAppender(appender, types, table);
   }
 
-  /** Sets column `column` of the current row; undefined and null store the column's empty value. */
   set(column: number, value: StoredValue | undefined): void {
-    const buffer = this.buffers[column];
-    if (buffer === undefined) throw new RangeError(`table ${this.table.name} has no column ${column}`);
-    buffer.set(this.row, value === undefined || value === null ? (this.emptyValues[column] ?? null) : value);
-    this.setInRow[column] = 1;
+    this.builder.set(column, value);
   }
 
   endRow(): void {
-    const setInRow = this.setInRow;
-    for (let c = 0; c < setInRow.length; c++) {
-      if (setInRow[c] === 0) (this.buffers[c] as ColumnBuffer).set(this.row, this.emptyValues[c] ?? null);
-      else setInRow[c] = 0;
-    }
-    this.row++;
-    this.count++;
-    if (this.row === rowsPerChunk) this.appendChunk();
+    this.builder.endRow();
   }
 
-  /** Rows ended so far, appended or still buffered. */
-  get rowCount(): number {
-    return this.count;
+  /** Appends a chunk laid out elsewhere, e.g. by a ChunkBuilder in a worker thread. */
+  appendChunk(columns: readonly ColumnData[], rows: number): void {
+    if (columns.length !== this.types.length) {
+      throw new Error(
+        `a chunk for ${this.table.name} needs ${this.types.length} columns, not ${columns.length}`,
+      );
+    }
+    const chunk = DuckDBDataChunk.create(this.types, rows);
+    for (let c = 0; c < columns.length; c++) writeColumn(chunk, c, columns[c] as ColumnData, rows);
+    this.appender.appendDataChunk(chunk);
+    this.appended += rows;
   }
 
   /** Hands every buffered row to DuckDB and closes the appender; returns how many rows it took. */
   close(): number {
-    this.appendChunk();
+    this.builder.flush();
     this.appender.flushSync();
     this.closed = true;
     this.appender.closeSync();
-    return this.count;
+    return this.appended;
   }
 
   /** Drops buffered rows and closes; closing alone would flush them. Safe to call after `close`. */
@@ -119,15 +110,6 @@ export class RowAppender {
     this.closed = true;
     this.appender.clear();
     this.appender.closeSync();
-  }
-
-  private appendChunk(): void {
-    if (this.row === 0) return;
-    const chunk = DuckDBDataChunk.create(this.types, this.row);
-    for (let c = 0; c < this.buffers.length; c++)
-      (this.buffers[c] as ColumnBuffer).flushInto(chunk, c, this.row);
-    this.appender.appendDataChunk(chunk);
-    this.row = 0;
   }
 }
 

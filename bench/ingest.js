@@ -198,10 +198,10 @@ async function timed(work) {
 }
 
 /** End to end: the file through ingestFiles (read, JSON.parse, check, fill, append, Usage, commit). */
-async function endToEnd(path) {
+async function endToEnd(path, parseInWorker = false) {
   const store = await freshStore("end-to-end");
   try {
-    return await timed(() => ingestFiles(store, "VMConnection", [path]));
+    return await timed(() => ingestFiles(store, "VMConnection", [path], { parseInWorker }));
   } finally {
     store.close();
   }
@@ -317,6 +317,8 @@ const loadBefore = loadavg()[0];
 
 console.error("reading and parsing only ...");
 const parse = await best(runs, () => parseOnly(path));
+console.error("end to end, parsing in a worker thread ...");
+const e2eWorker = await best(runs, () => endToEnd(path, true));
 console.error("end to end ...");
 const e2e = await best(runs, () => endToEnd(path));
 const rows = e2e.value.rows;
@@ -346,6 +348,7 @@ const result = {
   bytesPerRow: Math.round(fileBytes / rows),
   readAndParse: phase(parse),
   endToEnd: { ...phase(e2e), MBPerSecond: +(fileBytes / 1e6 / seconds(e2e.ms)).toFixed(1) },
+  endToEndParsingInWorker: phase(e2eWorker),
   ceilingAppendRecords: phase(recordsCeiling),
   ceilingDuckDBAppender: phase(chunksCeiling),
   ratioEndToEndToAppendRecords: +(recordsCeiling.ms / e2e.ms).toFixed(2),

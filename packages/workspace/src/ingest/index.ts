@@ -3,6 +3,7 @@ export { ingestBatch, resolveTableName, type IngestOptions, type IngestResult } 
 export { fileRowSource, jsonTextRowSource, type RowFormat, type RowSource } from "./row-sources.js";
 export type { RawRow, ValueEncoding } from "./row-checker.js";
 export { ingestFiles } from "./ingest-files.js";
+export { parseWorkerAvailable } from "./worker-ingest.js";
 export { parseIsoDateTime } from "./kusto-values.js";
 export { bytesPerMegabyte } from "./usage-accounting.js";
 export { defaultSourceSystem, isBillableTable, resourceIdFor, usageSolution } from "./record-defaults.js";

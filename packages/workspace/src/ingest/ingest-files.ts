@@ -1,7 +1,15 @@
 import type { WorkspaceStore } from "../store/workspace-store.js";
-import { ingestBatch, resolveTableName, type IngestOptions, type IngestResult } from "./ingest-batch.js";
+import {
+  arrivalTimeMs,
+  ingestBatch,
+  resolveTableName,
+  runBatch,
+  type IngestOptions,
+  type IngestResult,
+} from "./ingest-batch.js";
 import { IngestError } from "./ingest-error.js";
 import { fileRowSource } from "./row-sources.js";
+import { appendFromParseWorker, parseWorkerAvailable } from "./worker-ingest.js";
 
 /**
  * Ingests files (or "-" for NDJSON on stdin) into one table as a single batch: if any row of any file is
@@ -13,7 +21,7 @@ export async function ingestFiles(
   paths: readonly string[],
   options: IngestOptions = {},
 ): Promise<IngestResult> {
-  resolveTableName(table);
+  const tableName = resolveTableName(table);
   const sources = await Promise.all(
     paths.map((path) =>
       fileRowSource(path).catch((error: unknown) => {
@@ -22,5 +30,15 @@ export async function ingestFiles(
       }),
     ),
   );
+  if (options.parseInWorker === true && !paths.includes("-") && parseWorkerAvailable()) {
+    return runBatch(store, tableName, (appender) =>
+      appendFromParseWorker(appender, {
+        table: tableName,
+        workspaceId: store.workspaceId,
+        arrivalTimeMs: arrivalTimeMs(options),
+        paths,
+      }),
+    );
+  }
   return ingestBatch(store, table, sources, options);
 }

@@ -5,7 +5,7 @@ import { emptyRecordBytes, memberOverheadBytes, unbilledColumns, valueBytes } fr
 import { describeValue, IngestError, ValueMismatch, type RowLocation } from "./ingest-error.js";
 import { jsonConverterFor, textConverterFor, type ValueConverter } from "./kusto-values.js";
 import { defaultSourceSystem, isBillableTable, resourceIdFor } from "./record-defaults.js";
-import { UsageTally } from "./usage-accounting.js";
+import { UsageTally } from "./usage-tally.js";
 
 /** How a source delivers values: parsed JSON, or CSV cell text where "" means no value. */
 export type ValueEncoding = "json" | "text";

@@ -9,6 +9,7 @@ import { tables, type StoredTableName } from "@svcmap/model";
 import { quoteBoolean, quoteIdent, quoteNumber, quoteString } from "../store/quote.js";
 import { appendRecords, type StoredRecord } from "../store/table-appender.js";
 import { recordBytes } from "./billed-size.js";
+import { msPerHour, type UsageTally } from "./usage-tally.js";
 import {
   defaultSourceSystem,
   isBillableTable,
@@ -16,29 +17,8 @@ import {
   workspaceResourceUri,
 } from "./record-defaults.js";
 
-const msPerHour = 3_600_000;
 /** Azure bills per GB of 10^9 bytes, so its MB is 10^6 bytes. */
 export const bytesPerMegabyte = 1_000_000;
-
-/** Billed bytes of one batch, by the hour of each record's TimeGenerated. */
-export class UsageTally {
-  private readonly bytesByHour = new Map<number, number>();
-
-  add(timeGeneratedMs: number, bytes: number): void {
-    const hour = Math.floor(timeGeneratedMs / msPerHour) * msPerHour;
-    this.bytesByHour.set(hour, (this.bytesByHour.get(hour) ?? 0) + bytes);
-  }
-
-  get hours(): ReadonlyMap<number, number> {
-    return this.bytesByHour;
-  }
-
-  get totalBytes(): number {
-    let total = 0;
-    for (const bytes of this.bytesByHour.values()) total += bytes;
-    return total;
-  }
-}
 
 /** Adds a batch's tally to the Usage table on `connection`, inside the caller's transaction. */
 export async function recordUsage(

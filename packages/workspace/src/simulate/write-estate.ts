@@ -1,18 +1,20 @@
-// Writes a simulated estate into a workspace, one table at a time, streaming: no table's rows are ever
-// held in memory, so the size of the estate is bounded by disk, not by the heap.
+// Writes a simulated estate into a workspace, one table at a time and each table a slice of minutes at a
+// time: rows are generated as the appender takes them, and each append holds about a million rows at most,
+// so memory stays bounded however large the estate.
 
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { storedTableNames, tables, type StoredTableName } from "@svcmap/model";
 import { quoteIdent } from "../store/quote.js";
-import { appendRecords, type StoredRecord } from "../store/table-appender.js";
+import { appendRecords } from "../store/table-appender.js";
 import type { WorkspaceStore } from "../store/workspace-store.js";
 import { buildEstate, type EstateOptions } from "./build-estate.js";
 import type { Estate } from "./estate-model.js";
-import { boundPortRecords } from "./records/bound-port-records.js";
-import { connectionRecords } from "./records/connection-records.js";
-import { computerRecords, processRecords } from "./records/inventory-records.js";
-import { heartbeatRecords, metricRecords } from "./records/machine-health-records.js";
-import { UsageMeter } from "./records/usage-meter.js";
+import { boundPortRows } from "./records/bound-port-records.js";
+import { connectionRows } from "./records/connection-records.js";
+import { computerRows, processRows } from "./records/inventory-records.js";
+import { heartbeatRows, metricRows } from "./records/machine-health-records.js";
+import type { MinuteRows } from "./records/minute-rows.js";
+import { meteredTables, UsageMeter, type MeteredTable } from "./records/usage-meter.js";
 import { minuteMs } from "./time-profile.js";
 
 export interface SimulateOptions {
@@ -39,20 +41,31 @@ export interface SimulationSummary {
   readonly elapsedMs: number;
 }
 
-type RecordSource = (estate: Estate, usage: UsageMeter) => Iterable<StoredRecord>;
+type RowSource = (estate: Estate, usage: UsageMeter) => MinuteRows;
 
-/** Usage comes last: it is the bill for the rows the other generators wrote. */
-const tableSources: readonly (readonly [StoredTableName, RecordSource])[] = [
-  ["VMComputer", computerRecords],
-  ["VMProcess", processRecords],
-  ["VMConnection", connectionRecords],
-  ["VMBoundPort", boundPortRecords],
-  ["InsightsMetrics", metricRecords],
-  ["Heartbeat", heartbeatRecords],
-  ["Usage", (estate, usage) => usage.records(estate)],
-];
+const rowSources: Readonly<Record<MeteredTable, RowSource>> = {
+  VMComputer: computerRows,
+  VMProcess: processRows,
+  VMConnection: connectionRows,
+  VMBoundPort: boundPortRows,
+  InsightsMetrics: metricRows,
+  Heartbeat: heartbeatRows,
+};
 
-/** Builds the estate and writes every table of it through `connection`. */
+/** Generous estimates of rows per machine and minute, to size the slices. */
+const rowsPerMachineMinute: Readonly<Record<MeteredTable | "Usage", number>> = {
+  VMComputer: 0.05,
+  VMProcess: 0.3,
+  VMConnection: 12,
+  VMBoundPort: 6,
+  InsightsMetrics: 30,
+  Heartbeat: 1,
+  Usage: 0.1,
+};
+
+const rowsPerAppend = 1_000_000;
+
+/** Writes every table of the estate through `connection`; Usage comes last, as the bill for the others. */
 export async function writeEstate(
   connection: DuckDBConnection,
   estate: Estate,
@@ -60,13 +73,39 @@ export async function writeEstate(
 ): Promise<TableWritten[]> {
   const usage = new UsageMeter(estate.window, estate.machines.length);
   const written: TableWritten[] = [];
-  for (const [table, source] of tableSources) {
-    const started = performance.now();
-    const rows = await appendRecords(connection, tables[table], source(estate, usage));
+  const machines = estate.machines.length;
+  const minutes = estate.window.minutes;
+  const record = (table: StoredTableName, rows: number, started: number): void => {
     const result = { table, rows, elapsedMs: performance.now() - started };
     written.push(result);
     onTable(result);
+  };
+  for (const table of meteredTables) {
+    const started = performance.now();
+    const rowsBetween = rowSources[table](estate, usage);
+    const slice = Math.max(1, Math.floor(rowsPerAppend / (machines * rowsPerMachineMinute[table])));
+    let rows = 0;
+    for (let from = 0; from < minutes; from += slice) {
+      rows += await appendRecords(
+        connection,
+        tables[table],
+        rowsBetween(from, Math.min(minutes, from + slice)),
+      );
+      await settle(connection);
+    }
+    record(table, rows, started);
   }
+  const started = performance.now();
+  const hoursPerAppend = Math.max(
+    1,
+    Math.floor(rowsPerAppend / (machines * rowsPerMachineMinute.Usage * 60)),
+  );
+  let rows = 0;
+  for (let from = 0; from < usage.hours; from += hoursPerAppend) {
+    rows += await appendRecords(connection, tables.Usage, usage.records(estate, from, from + hoursPerAppend));
+    await settle(connection);
+  }
+  record("Usage", rows, started);
   return written;
 }
 
@@ -101,6 +140,14 @@ export async function countStoredRows(connection: DuckDBConnection): Promise<num
     total += Number(reader.getRowsJS()[0]?.[0] ?? 0);
   }
   return total;
+}
+
+/**
+ * DuckDB keeps freshly appended rows in memory, uncompressed, until a checkpoint writes them out; without
+ * one between appends, a day of a thousand machines needs many times more memory than its rows take on disk.
+ */
+async function settle(connection: DuckDBConnection): Promise<void> {
+  await connection.run("CHECKPOINT");
 }
 
 async function emptyTables(connection: DuckDBConnection): Promise<void> {

@@ -10,6 +10,7 @@ import { FlowOutcome, FlowTraffic } from "../flow-traffic.js";
 import { isUp } from "../machine-factory.js";
 import { isRunning } from "../process-factory.js";
 import { minuteStartMs } from "../time-profile.js";
+import type { MinuteRows } from "./minute-rows.js";
 import { estimateBilledSize, meteredTables, type UsageMeter } from "./usage-meter.js";
 
 const meterSlot = meteredTables.indexOf("VMBoundPort");
@@ -159,7 +160,7 @@ function portRecord(a: PortAddress, time: Date, t: PortTotals): StoredRecord {
   };
 }
 
-export function* boundPortRecords(estate: Estate, usage: UsageMeter): Generator<StoredRecord> {
+export function boundPortRows(estate: Estate, usage: UsageMeter): MinuteRows {
   const { window } = estate;
   const plans = estate.machines.map((machine) =>
     machine.processes.flatMap((process) => process.boundPorts.map((port) => planPort(port, estate.tenantId))),
@@ -177,26 +178,28 @@ export function* boundPortRecords(estate: Estate, usage: UsageMeter): Generator<
     responseTimeSum: null,
     active: false,
   };
-  for (let minute = 0; minute < window.minutes; minute++) {
-    const time = new Date(minuteStartMs(window, minute));
-    for (const machine of estate.machines) {
-      if (!isUp(machine, minute)) continue;
-      for (const plan of plans[machine.index] ?? []) {
-        if (!isRunning(plan.port.process, minute)) continue;
-        let reported = false;
-        for (const a of plan.addresses) {
-          totalsOf(a.flows, minute, traffic, totals);
-          if (plan.port.wildcard && !totals.active) continue;
-          reported = true;
-          usage.add(a.machineIndex, meterSlot, minute, a.billedSize);
-          yield portRecord(a, time, totals);
-        }
-        if (!reported && plan.idle !== undefined) {
-          totalsOf([], minute, traffic, totals);
-          usage.add(plan.idle.machineIndex, meterSlot, minute, plan.idle.billedSize);
-          yield portRecord(plan.idle, time, totals);
+  return function* (fromMinute, toMinute) {
+    for (let minute = fromMinute; minute < toMinute; minute++) {
+      const time = new Date(minuteStartMs(window, minute));
+      for (const machine of estate.machines) {
+        if (!isUp(machine, minute)) continue;
+        for (const plan of plans[machine.index] ?? []) {
+          if (!isRunning(plan.port.process, minute)) continue;
+          let reported = false;
+          for (const a of plan.addresses) {
+            totalsOf(a.flows, minute, traffic, totals);
+            if (plan.port.wildcard && !totals.active) continue;
+            reported = true;
+            usage.add(a.machineIndex, meterSlot, minute, a.billedSize);
+            yield portRecord(a, time, totals);
+          }
+          if (!reported && plan.idle !== undefined) {
+            totalsOf([], minute, traffic, totals);
+            usage.add(plan.idle.machineIndex, meterSlot, minute, plan.idle.billedSize);
+            yield portRecord(plan.idle, time, totals);
+          }
         }
       }
     }
-  }
+  };
 }

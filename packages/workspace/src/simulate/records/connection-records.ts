@@ -7,6 +7,7 @@ import type { StoredRecord } from "../../store/table-appender.js";
 import type { Estate, Flow, RemoteFacts, SimProcess } from "../estate-model.js";
 import { FlowOutcome, FlowTraffic, type MinuteTraffic } from "../flow-traffic.js";
 import { minuteStartMs } from "../time-profile.js";
+import type { MinuteRows } from "./minute-rows.js";
 import { estimateBilledSize, meteredTables, type UsageMeter } from "./usage-meter.js";
 
 const meterSlot = meteredTables.indexOf("VMConnection");
@@ -156,7 +157,7 @@ function connectionRecord(end: ConnectionEnd, time: Date, t: MinuteTraffic): Sto
   };
 }
 
-export function* connectionRecords(estate: Estate, usage: UsageMeter): Generator<StoredRecord> {
+export function connectionRows(estate: Estate, usage: UsageMeter): MinuteRows {
   const { flows, window } = estate;
   const outbound = flows.map((f) =>
     f.client === undefined ? undefined : new ConnectionEnd(f, f.client, false, estate.tenantId),
@@ -165,21 +166,23 @@ export function* connectionRecords(estate: Estate, usage: UsageMeter): Generator
     f.server === undefined ? undefined : new ConnectionEnd(f, f.server, true, estate.tenantId),
   );
   const traffic = new FlowTraffic();
-  for (let minute = 0; minute < window.minutes; minute++) {
-    const time = new Date(minuteStartMs(window, minute));
-    for (let i = 0; i < flows.length; i++) {
-      const outcome = traffic.evaluate(flows[i] as Flow, minute);
-      if (outcome === FlowOutcome.Silent) continue;
-      const out = outbound[i];
-      if (out !== undefined) {
-        usage.add(out.machineIndex, meterSlot, minute, out.billedSize);
-        yield connectionRecord(out, time, traffic.current);
-      }
-      const into = inbound[i];
-      if (into !== undefined && outcome === FlowOutcome.Established) {
-        usage.add(into.machineIndex, meterSlot, minute, into.billedSize);
-        yield connectionRecord(into, time, traffic.current);
+  return function* (fromMinute, toMinute) {
+    for (let minute = fromMinute; minute < toMinute; minute++) {
+      const time = new Date(minuteStartMs(window, minute));
+      for (let i = 0; i < flows.length; i++) {
+        const outcome = traffic.evaluate(flows[i] as Flow, minute);
+        if (outcome === FlowOutcome.Silent) continue;
+        const out = outbound[i];
+        if (out !== undefined) {
+          usage.add(out.machineIndex, meterSlot, minute, out.billedSize);
+          yield connectionRecord(out, time, traffic.current);
+        }
+        const into = inbound[i];
+        if (into !== undefined && outcome === FlowOutcome.Established) {
+          usage.add(into.machineIndex, meterSlot, minute, into.billedSize);
+          yield connectionRecord(into, time, traffic.current);
+        }
       }
     }
-  }
+  };
 }

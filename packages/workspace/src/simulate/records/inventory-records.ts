@@ -1,5 +1,7 @@
 // VMComputer and VMProcess: an inventory record once an hour per machine and per running process, and one
-// more whenever something changes: a boot, an agent upgrade, a process (re)start or a new version.
+// more whenever something changes: a boot, an agent upgrade, a process (re)start or a new version. The
+// estate is taken to join the workspace at the start of the window, so every machine and process also
+// reports then, as agents do when a machine is added; a short window still lists everything.
 
 import type { StoredRecord } from "../../store/table-appender.js";
 import type { Estate, ProcessRun, ProcessVersion, SimMachine, SimProcess } from "../estate-model.js";
@@ -7,16 +9,19 @@ import { timeZoneLabel } from "../catalogue/sites.js";
 import { isUp } from "../machine-factory.js";
 import { isRunning } from "../process-factory.js";
 import { minuteStartMs } from "../time-profile.js";
+import type { MinuteRows } from "./minute-rows.js";
 import { estimateBilledSize, meteredTables, type UsageMeter } from "./usage-meter.js";
 
-/** The minutes of the window at which a machine writes its hourly inventory. */
-function hourlyMinutes(estate: Estate, machine: SimMachine): number[] {
+/** The minutes in [from, to) at which a machine writes its inventory: on joining, then hourly. */
+function inventoryMinutes(estate: Estate, machine: SimMachine, from: number, to: number): number[] {
   const firstClockMinute = Math.floor(estate.window.startMs / 60_000);
-  const offset = (((machine.inventoryMinute - firstClockMinute) % 60) + 60) % 60;
-  const minutes: number[] = [];
-  for (let m = offset; m < estate.window.minutes; m += 60) minutes.push(m);
+  const offset = (((machine.inventoryMinute - firstClockMinute - from) % 60) + 60) % 60;
+  const minutes: number[] = from === 0 && offset !== 0 ? [0] : [];
+  for (let m = from + offset; m < to; m += 60) minutes.push(m);
   return minutes;
 }
+
+const within = (minute: number, from: number, to: number): boolean => minute >= from && minute < to;
 
 function latest<T extends { readonly minute: number }>(items: readonly T[], minute: number): T {
   let found = items[0];
@@ -101,22 +106,25 @@ function computerRecord(estate: Estate, machine: SimMachine, minute: number): St
   return { ...columns, _BilledSize: estimateBilledSize(columns, 0) };
 }
 
-export function* computerRecords(estate: Estate, usage: UsageMeter): Generator<StoredRecord> {
-  const events: InventoryEvent<SimMachine>[] = [];
-  for (const machine of estate.machines) {
-    const minutes = new Set(hourlyMinutes(estate, machine));
-    for (const boot of machine.boots) if (boot.minute >= 0) minutes.add(boot.minute);
-    for (const upgrade of machine.agentVersions) if (upgrade.minute >= 0) minutes.add(upgrade.minute);
-    for (const minute of [...minutes].sort((a, b) => a - b)) {
-      if (isUp(machine, minute)) events.push({ minute, subject: machine });
+export function computerRows(estate: Estate, usage: UsageMeter): MinuteRows {
+  return function* (from, to) {
+    const events: InventoryEvent<SimMachine>[] = [];
+    for (const machine of estate.machines) {
+      const minutes = new Set(inventoryMinutes(estate, machine, from, to));
+      for (const boot of machine.boots) if (within(boot.minute, from, to)) minutes.add(boot.minute);
+      for (const upgrade of machine.agentVersions)
+        if (within(upgrade.minute, from, to)) minutes.add(upgrade.minute);
+      for (const minute of [...minutes].sort((a, b) => a - b)) {
+        if (isUp(machine, minute)) events.push({ minute, subject: machine });
+      }
     }
-  }
-  const slot = meteredTables.indexOf("VMComputer");
-  for (const { minute, subject } of inTimeOrder(events)) {
-    const record = computerRecord(estate, subject, minute);
-    usage.add(subject.index, slot, minute, record["_BilledSize"] as number);
-    yield record;
-  }
+    const slot = meteredTables.indexOf("VMComputer");
+    for (const { minute, subject } of inTimeOrder(events)) {
+      const record = computerRecord(estate, subject, minute);
+      usage.add(subject.index, slot, minute, record["_BilledSize"] as number);
+      yield record;
+    }
+  };
 }
 
 function processRecord(
@@ -161,30 +169,32 @@ function processRecord(
   return { ...columns, _BilledSize: estimateBilledSize(columns, 0) };
 }
 
-export function* processRecords(estate: Estate, usage: UsageMeter): Generator<StoredRecord> {
-  const events: InventoryEvent<SimProcess>[] = [];
-  for (const machine of estate.machines) {
-    const hourly = hourlyMinutes(estate, machine);
-    for (const process of machine.processes) {
-      const minutes = new Set<number>();
-      for (const run of process.runs) if (run.minute >= 0) minutes.add(run.minute);
-      for (const minute of hourly)
-        if (isRunning(process, minute) && process.runs.some((r) => r.minute <= minute)) minutes.add(minute);
-      for (const minute of [...minutes].sort((a, b) => a - b)) {
-        if (isUp(machine, minute)) events.push({ minute, subject: process });
+export function processRows(estate: Estate, usage: UsageMeter): MinuteRows {
+  return function* (from, to) {
+    const events: InventoryEvent<SimProcess>[] = [];
+    for (const machine of estate.machines) {
+      const hourly = inventoryMinutes(estate, machine, from, to);
+      for (const process of machine.processes) {
+        const minutes = new Set<number>();
+        for (const run of process.runs) if (within(run.minute, from, to)) minutes.add(run.minute);
+        for (const minute of hourly)
+          if (isRunning(process, minute) && process.runs.some((r) => r.minute <= minute)) minutes.add(minute);
+        for (const minute of [...minutes].sort((a, b) => a - b)) {
+          if (isUp(machine, minute)) events.push({ minute, subject: process });
+        }
       }
     }
-  }
-  const slot = meteredTables.indexOf("VMProcess");
-  for (const { minute, subject } of inTimeOrder(events)) {
-    const record = processRecord(
-      estate,
-      subject,
-      latest(subject.runs, minute),
-      latest(subject.versions, minute),
-      minute,
-    );
-    usage.add(subject.machine.index, slot, minute, record["_BilledSize"] as number);
-    yield record;
-  }
+    const slot = meteredTables.indexOf("VMProcess");
+    for (const { minute, subject } of inTimeOrder(events)) {
+      const record = processRecord(
+        estate,
+        subject,
+        latest(subject.runs, minute),
+        latest(subject.versions, minute),
+        minute,
+      );
+      usage.add(subject.machine.index, slot, minute, record["_BilledSize"] as number);
+      yield record;
+    }
+  };
 }

@@ -1,12 +1,12 @@
 // InsightsMetrics and Heartbeat: what every machine reports each minute while it is up. The metric set is
 // VM insights' own (Namespace/Name pairs and vm.azm.ms/ tag keys), one LogicalDisk series per mount.
 
-import type { StoredRecord } from "../../store/table-appender.js";
 import { sites } from "../catalogue/sites.js";
 import type { Estate, SimMachine, Tier } from "../estate-model.js";
 import { isUp } from "../machine-factory.js";
 import { hash2, Random } from "../random.js";
 import { minuteStartMs, officeHoursProfile } from "../time-profile.js";
+import type { MinuteRows } from "./minute-rows.js";
 import { estimateBilledSize, meteredTables, type UsageMeter } from "./usage-meter.js";
 
 type MetricKind =
@@ -192,39 +192,41 @@ class MachineReadings {
   }
 }
 
-export function* metricRecords(estate: Estate, usage: UsageMeter): Generator<StoredRecord> {
+export function metricRows(estate: Estate, usage: UsageMeter): MinuteRows {
   const { window } = estate;
   const series = estate.machines.map((machine) => seriesOf(estate, machine));
   const profiles = new Map(sites.map((site) => [site.code, officeHoursProfile(window, site)]));
   const readings = new MachineReadings();
   const slot = meteredTables.indexOf("InsightsMetrics");
-  for (let minute = 0; minute < window.minutes; minute++) {
-    const time = new Date(minuteStartMs(window, minute));
-    for (const machine of estate.machines) {
-      if (!isUp(machine, minute)) continue;
-      readings.take(machine, minute, profiles.get(machine.site.code)?.[minute] ?? 0.5);
-      for (const s of series[machine.index] ?? []) {
-        usage.add(machine.index, slot, minute, s.billedSize);
-        yield {
-          TenantId: s.TenantId,
-          AgentId: s.AgentId,
-          _BilledSize: s.billedSize,
-          Computer: s.Computer,
-          _IsBillable: "true",
-          Name: s.Name,
-          Namespace: s.Namespace,
-          Origin: "vm.azm.ms",
-          _ResourceId: s._ResourceId,
-          SourceSystem: "Insights",
-          _SubscriptionId: s._SubscriptionId,
-          Tags: s.Tags,
-          TimeGenerated: time,
-          Type: "InsightsMetrics",
-          Val: readings.value(s, machine),
-        };
+  return function* (fromMinute, toMinute) {
+    for (let minute = fromMinute; minute < toMinute; minute++) {
+      const time = new Date(minuteStartMs(window, minute));
+      for (const machine of estate.machines) {
+        if (!isUp(machine, minute)) continue;
+        readings.take(machine, minute, profiles.get(machine.site.code)?.[minute] ?? 0.5);
+        for (const s of series[machine.index] ?? []) {
+          usage.add(machine.index, slot, minute, s.billedSize);
+          yield {
+            TenantId: s.TenantId,
+            AgentId: s.AgentId,
+            _BilledSize: s.billedSize,
+            Computer: s.Computer,
+            _IsBillable: "true",
+            Name: s.Name,
+            Namespace: s.Namespace,
+            Origin: "vm.azm.ms",
+            _ResourceId: s._ResourceId,
+            SourceSystem: "Insights",
+            _SubscriptionId: s._SubscriptionId,
+            Tags: s.Tags,
+            TimeGenerated: time,
+            Type: "InsightsMetrics",
+            Val: readings.value(s, machine),
+          };
+        }
       }
     }
-  }
+  };
 }
 
 /** What a machine's heartbeat says that does not change from minute to minute. */
@@ -281,52 +283,54 @@ class HeartbeatColumns {
   }
 }
 
-export function* heartbeatRecords(estate: Estate, usage: UsageMeter): Generator<StoredRecord> {
+export function heartbeatRows(estate: Estate, usage: UsageMeter): MinuteRows {
   const { window } = estate;
   const statics = estate.machines.map((machine) => new HeartbeatColumns(estate, machine));
   const slot = meteredTables.indexOf("Heartbeat");
-  for (let minute = 0; minute < window.minutes; minute++) {
-    const time = new Date(minuteStartMs(window, minute));
-    for (const h of statics) {
-      const machine = h.machine;
-      if (!isUp(machine, minute)) continue;
-      let version = machine.agentVersions[0]?.version ?? "";
-      for (const v of machine.agentVersions) if (v.minute <= minute) version = v.version;
-      usage.add(machine.index, slot, minute, h.billedSize);
-      yield {
-        TenantId: h.TenantId,
-        _BilledSize: h.billedSize,
-        Category: "Direct Agent",
-        Computer: h.Computer,
-        ComputerEnvironment: h.ComputerEnvironment,
-        ComputerIP: h.ComputerIP,
-        ComputerPrivateIPs: h.ComputerPrivateIPs,
-        _IsBillable: "true",
-        IsGatewayInstalled: false,
-        ManagementGroupName: "",
-        OSMajorVersion: h.OSMajorVersion,
-        OSMinorVersion: h.OSMinorVersion,
-        OSName: h.OSName,
-        OSType: h.OSType,
-        RemoteIPCountry: h.RemoteIPCountry,
-        RemoteIPLatitude: h.RemoteIPLatitude,
-        RemoteIPLongitude: h.RemoteIPLongitude,
-        Resource: h.Resource,
-        ResourceGroup: h.ResourceGroup,
-        ResourceId: h.ResourceId,
-        _ResourceId: h.ResourceId,
-        ResourceProvider: h.ResourceProvider,
-        ResourceType: h.ResourceType,
-        SCAgentChannel: "Direct",
-        Solutions: '"vminsights", "servicemap"',
-        SourceSystem: h.SourceSystem,
-        SubscriptionId: h.SubscriptionId,
-        _SubscriptionId: h.SubscriptionId,
-        TimeGenerated: time,
-        Type: "Heartbeat",
-        Version: version,
-        VMUUID: h.VMUUID,
-      };
+  return function* (fromMinute, toMinute) {
+    for (let minute = fromMinute; minute < toMinute; minute++) {
+      const time = new Date(minuteStartMs(window, minute));
+      for (const h of statics) {
+        const machine = h.machine;
+        if (!isUp(machine, minute)) continue;
+        let version = machine.agentVersions[0]?.version ?? "";
+        for (const v of machine.agentVersions) if (v.minute <= minute) version = v.version;
+        usage.add(machine.index, slot, minute, h.billedSize);
+        yield {
+          TenantId: h.TenantId,
+          _BilledSize: h.billedSize,
+          Category: "Direct Agent",
+          Computer: h.Computer,
+          ComputerEnvironment: h.ComputerEnvironment,
+          ComputerIP: h.ComputerIP,
+          ComputerPrivateIPs: h.ComputerPrivateIPs,
+          _IsBillable: "true",
+          IsGatewayInstalled: false,
+          ManagementGroupName: "",
+          OSMajorVersion: h.OSMajorVersion,
+          OSMinorVersion: h.OSMinorVersion,
+          OSName: h.OSName,
+          OSType: h.OSType,
+          RemoteIPCountry: h.RemoteIPCountry,
+          RemoteIPLatitude: h.RemoteIPLatitude,
+          RemoteIPLongitude: h.RemoteIPLongitude,
+          Resource: h.Resource,
+          ResourceGroup: h.ResourceGroup,
+          ResourceId: h.ResourceId,
+          _ResourceId: h.ResourceId,
+          ResourceProvider: h.ResourceProvider,
+          ResourceType: h.ResourceType,
+          SCAgentChannel: "Direct",
+          Solutions: '"vminsights", "servicemap"',
+          SourceSystem: h.SourceSystem,
+          SubscriptionId: h.SubscriptionId,
+          _SubscriptionId: h.SubscriptionId,
+          TimeGenerated: time,
+          Type: "Heartbeat",
+          Version: version,
+          VMUUID: h.VMUUID,
+        };
+      }
     }
-  }
+  };
 }

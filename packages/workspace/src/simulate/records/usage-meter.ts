@@ -53,9 +53,10 @@ export class UsageMeter {
     this.bytes[slot] = (this.bytes[slot] as number) + billedSize;
   }
 
-  *records(estate: Estate): Generator<StoredRecord> {
+  /** The Usage rows of hours [fromHour, toHour): one per machine, table and hour that wrote anything. */
+  *records(estate: Estate, fromHour = 0, toHour = this.hours): Generator<StoredRecord> {
     const resourceUri = `/subscriptions/${estate.machines[0]?.subscriptionId ?? ""}/resourcegroups/rg-acme-monitoring/providers/microsoft.operationalinsights/workspaces/svcmap`;
-    for (let hour = 0; hour < this.hours; hour++) {
+    for (let hour = fromHour; hour < Math.min(toHour, this.hours); hour++) {
       const start = new Date(this.firstHourMs + hour * hourMs);
       const end = new Date(start.getTime() + hourMs);
       for (const machine of estate.machines) {

@@ -3,8 +3,8 @@
 // has gained since, so that additive schema changes need no hand-written step.
 
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { legacyViews, storedTableNames, tables } from "@svcmap/model";
-import { quoteString } from "./quote.js";
+import { legacyViews, storedTableNames, tables, type StoredTableName } from "@svcmap/model";
+import { quoteIdent, quoteString } from "./quote.js";
 import { addColumnSql, createTableSql, createViewSql } from "./schema-ddl.js";
 
 interface Migration {
@@ -58,15 +58,60 @@ export async function migrate(connection: DuckDBConnection): Promise<{ from: num
   return { from, to: currentSchemaVersion };
 }
 
+/**
+ * Brings each table to the model's exact columns, in the model's order: the appender writes columns by
+ * position, so a column added anywhere but at the end must not leave the stored order behind. Columns the
+ * model has gained are added; if the order then differs, the table is rebuilt in the model's order with
+ * every shared column's rows kept, in one transaction.
+ */
 async function reconcileColumns(connection: DuckDBConnection): Promise<void> {
   for (const name of storedTableNames) {
-    const reader = await connection.runAndReadAll(
-      `SELECT column_name FROM information_schema.columns WHERE table_name = ${quoteString(name)}`,
-    );
-    const present = new Set(reader.getRowsJS().map((row) => String(row[0])));
-    for (const column of tables[name].columns) {
-      if (!present.has(column.name)) await connection.run(addColumnSql(name, column));
+    const model = tables[name].columns.map((c) => c.name);
+    const stored = await storedColumns(connection, name);
+    if (stored.length === model.length && stored.every((c, i) => c === model[i])) continue;
+    const storedSet = new Set(stored);
+    if (model.slice(0, stored.length).every((c, i) => c === stored[i])) {
+      for (const column of tables[name].columns) {
+        if (!storedSet.has(column.name)) await connection.run(addColumnSql(name, column));
+      }
+      continue;
     }
+    await rebuildInModelOrder(connection, name, storedSet);
+  }
+}
+
+async function storedColumns(connection: DuckDBConnection, table: string): Promise<string[]> {
+  const reader = await connection.runAndReadAll(
+    `SELECT column_name FROM information_schema.columns WHERE table_name = ${quoteString(table)} ORDER BY ordinal_position`,
+  );
+  return reader.getRowsJS().map((row) => String(row[0]));
+}
+
+async function rebuildInModelOrder(
+  connection: DuckDBConnection,
+  name: StoredTableName,
+  stored: ReadonlySet<string>,
+): Promise<void> {
+  const staging = `${name}__rebuild`;
+  const sharedColumns = tables[name].columns.filter((c) => stored.has(c.name));
+  const shared = sharedColumns.map((c) => quoteIdent(c.name));
+  const values = sharedColumns.map((c) =>
+    c.type === "string" ? `coalesce(${quoteIdent(c.name)}, '')` : quoteIdent(c.name),
+  );
+  await connection.run("BEGIN TRANSACTION");
+  try {
+    // The legacy views read these tables; they are created again once every table is right.
+    for (const view of legacyViews) await connection.run(`DROP VIEW IF EXISTS ${quoteIdent(view.name)}`);
+    await connection.run(createTableSql({ ...tables[name], name: staging }));
+    await connection.run(
+      `INSERT INTO ${quoteIdent(staging)} (${shared.join(", ")}) SELECT ${values.join(", ")} FROM ${quoteIdent(name)}`,
+    );
+    await connection.run(`DROP TABLE ${quoteIdent(name)}`);
+    await connection.run(`ALTER TABLE ${quoteIdent(staging)} RENAME TO ${quoteIdent(name)}`);
+    await connection.run("COMMIT");
+  } catch (error) {
+    await connection.run("ROLLBACK");
+    throw error;
   }
 }
 

@@ -2,13 +2,18 @@ import type { TableSchema, ViewSchema } from "@svcmap/model";
 import { duckdbTypeOf } from "./duckdb-types.js";
 import { quoteIdent, quoteString } from "./quote.js";
 
+/** Kusto strings are never null, so a string column that gains rows without a value holds "". */
+function columnSql(column: TableSchema["columns"][number]): string {
+  return `${quoteIdent(column.name)} ${duckdbTypeOf[column.type]}${column.type === "string" ? " DEFAULT ''" : ""}`;
+}
+
 export function createTableSql(table: TableSchema): string {
-  const columns = table.columns.map((c) => `${quoteIdent(c.name)} ${duckdbTypeOf[c.type]}`);
+  const columns = table.columns.map(columnSql);
   return `CREATE TABLE IF NOT EXISTS ${quoteIdent(table.name)} (${columns.join(", ")})`;
 }
 
 export function addColumnSql(table: string, column: TableSchema["columns"][number]): string {
-  return `ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${quoteIdent(column.name)} ${duckdbTypeOf[column.type]}`;
+  return `ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${columnSql(column)}`;
 }
 
 /** Legacy views present dynamic arrays as their JSON text and numbers as real, as the custom-log tables did. */

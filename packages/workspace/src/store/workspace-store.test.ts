@@ -81,3 +81,39 @@ describe("WorkspaceStore", () => {
     store.close();
   });
 });
+
+describe("a table whose stored column order differs from the model", () => {
+  it("is rebuilt in the model's order, keeping its rows, so appends line up", async () => {
+    const dir = tempDir();
+    const store = await WorkspaceStore.open({ dataDir: dir });
+    await store.withConnection(async (c) => {
+      await appendRecords(c, tables.Heartbeat, [
+        { Computer: "kept", TimeGenerated: new Date("2026-05-01T00:00:00Z") },
+      ]);
+      // As an older release that lacked a middle column would have left it after adding it at the end.
+      await c.run(`ALTER TABLE "Heartbeat" DROP COLUMN "Category"`);
+      await c.run(`ALTER TABLE "Heartbeat" ADD COLUMN "Category" VARCHAR`);
+    });
+    store.close();
+    const reopened = await WorkspaceStore.open({ dataDir: dir });
+    expect((await columnsOf(reopened, "Heartbeat")).map(([n]) => n)).toEqual(
+      tables.Heartbeat.columns.map((c) => c.name),
+    );
+    await reopened.withConnection((c) =>
+      appendRecords(c, tables.Heartbeat, [
+        { Computer: "new", Category: "Direct Agent", TimeGenerated: new Date("2026-05-02T00:00:00Z") },
+      ]),
+    );
+    const rows = await reopened.withConnection(async (c) =>
+      (
+        await c.runAndReadAll(`SELECT "Computer", "Category" FROM "Heartbeat" ORDER BY "TimeGenerated"`)
+      ).getRowsJS(),
+    );
+    expect(rows).toEqual([
+      ["kept", ""],
+      ["new", "Direct Agent"],
+    ]);
+    expect((await columnsOf(reopened, "ServiceMapComputer_CL")).length).toBeGreaterThan(0);
+    reopened.close();
+  });
+});

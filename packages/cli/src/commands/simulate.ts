@@ -27,6 +27,7 @@ const usage = `usage: svcmap simulate [--data DIR] [--machines N] [--hours H] [-
   --seed S        a number or any text; the same seed gives the same estate (default ${defaultSeed})
   --end ISO       end of the window, e.g. 2026-03-10T12:00:00Z (default: now, to the minute);
                   with --end the rows are identical on every run with the same arguments
+                  (apart from TenantId, which is each data directory's own workspace id)
   --replace       empty the workspace's tables first instead of adding to them
 
 The estate spans four sites (three data centres and an Azure region) with web, application, database,

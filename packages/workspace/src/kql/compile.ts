@@ -1,6 +1,7 @@
 import { analyse } from "./analyse/analyse.js";
 import { LoweringContext } from "./lower/context.js";
 import type { Rel } from "./lower/ir.js";
+import { pruneUnusedAggregates } from "./lower/prune.js";
 import { QueryLowerer } from "./lower/query.js";
 import type { Visualization } from "./result.js";
 
@@ -19,6 +20,8 @@ export interface CompiledQuery {
 export function compile(query: string, nowMicros: bigint): CompiledQuery {
   const analysed = analyse(query);
   const ctx = new LoweringContext(analysed.text, nowMicros);
-  const statements = new QueryLowerer(ctx).lowerQuery(analysed.root);
+  const statements = new QueryLowerer(ctx)
+    .lowerQuery(analysed.root)
+    .map((s) => ({ ...s, rel: pruneUnusedAggregates(s.rel) }));
   return { text: analysed.text, statements };
 }

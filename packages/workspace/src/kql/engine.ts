@@ -7,7 +7,7 @@ import type { QueryOptions, QueryResult, ResultTable } from "./result.js";
 import { execute, type Limits } from "./run/execute.js";
 import { runPlugin } from "./run/plugins.js";
 import { resolveTimespan } from "./run/timespan-option.js";
-import { duckdbDialect, duckdbMacros } from "./sql/duckdb-dialect.js";
+import { duckdbDialect } from "./sql/duckdb-dialect.js";
 import { SqlGenerator } from "./sql/generate.js";
 
 export const defaultLimits: Limits = { timeoutMs: 60_000, maxRows: 500_000, maxBytes: 64 * 1024 * 1024 };
@@ -55,12 +55,12 @@ export class KqlEngine {
     const deadline = Date.now() + limits.timeoutMs;
     const compiled = this.compile(query, options);
     return this.store.withConnection(async (connection) => {
-      for (const macro of duckdbMacros) await connection.run(macro);
       const tables: ResultTable[] = [];
       let truncated: QueryResult["truncated"];
       for (const [i, statement] of compiled.statements.entries()) {
         const resolved = await resolvePlugins(statement.rel, connection, limits, deadline);
         const sql = new SqlGenerator(duckdbDialect, resolved).statement(statement.rel);
+        for (const setup of duckdbDialect.setupFor(sql)) await connection.run(setup);
         const result = await execute(connection, sql, statement.rel.columns, limits, deadline);
         tables.push({
           name: i === 0 ? "PrimaryResult" : `Table_${i}`,
@@ -91,6 +91,7 @@ async function resolvePlugins(
     for (const childRel of childrenOf(node)) await visit(childRel);
     if (node.kind !== "plugin") return;
     const inputSql = new SqlGenerator(duckdbDialect, resolved).statement(node.input);
+    for (const setup of duckdbDialect.setupFor(inputSql)) await connection.run(setup);
     const input = await execute(connection, inputSql, node.input.columns, limits, deadline);
     const output = runPlugin(node, input.rows);
     resolved.set(

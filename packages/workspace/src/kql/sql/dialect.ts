@@ -37,4 +37,6 @@ export interface Dialect {
   cte(name: string, body: string, materialized: boolean): string;
   typedNull(type: KustoType): string;
   emptyRelation(columns: readonly { name: string; type: KustoType }[]): string;
+  /** Statements to run on the connection before `sql` (helper definitions it relies on), often none. */
+  setupFor(sql: string): readonly string[];
 }

@@ -386,6 +386,9 @@ export const duckdbDialect: Dialect = {
   typedNull(type) {
     return `CAST(NULL AS ${duckdbTypeOf[type]})`;
   },
+  setupFor(sql) {
+    return duckdbMacros.filter((macro) => macro.needed.some((name) => sql.includes(name))).map((m) => m.sql);
+  },
   emptyRelation(columns) {
     if (columns.length === 0) return "SELECT 1 AS __row WHERE FALSE";
     return `SELECT ${columns.map((c) => `CAST(NULL AS ${duckdbTypeOf[c.type]}) AS ${quoteIdent(c.name)}`).join(", ")} WHERE FALSE`;
@@ -505,21 +508,33 @@ function literalSql(literal: Literal): string {
   }
 }
 
-/** SQL macros the dialect's renderings rely on; created once per connection. */
-export const duckdbMacros: readonly string[] = [
-  `CREATE OR REPLACE TEMP MACRO svcmap_timespan_text(ticks) AS CASE WHEN ticks IS NULL THEN NULL ELSE
+/**
+ * SQL macros some renderings rely on, each created on a query's connection only when its SQL uses it (or a
+ * macro that depends on it), in dependency order.
+ */
+const duckdbMacros: readonly { readonly needed: readonly string[]; readonly sql: string }[] = [
+  {
+    needed: ["svcmap_timespan_text"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_timespan_text(ticks) AS CASE WHEN ticks IS NULL THEN NULL ELSE
     concat(CASE WHEN ticks < 0 THEN '-' ELSE '' END,
       CASE WHEN abs(ticks) >= 864000000000 THEN concat(CAST(abs(ticks) // 864000000000 AS VARCHAR), '.') ELSE '' END,
       lpad(CAST((abs(ticks) // 36000000000) % 24 AS VARCHAR), 2, '0'), ':',
       lpad(CAST((abs(ticks) // 600000000) % 60 AS VARCHAR), 2, '0'), ':',
       lpad(CAST((abs(ticks) // 10000000) % 60 AS VARCHAR), 2, '0'),
       CASE WHEN abs(ticks) % 10000000 <> 0 THEN concat('.', lpad(CAST(abs(ticks) % 10000000 AS VARCHAR), 7, '0')) ELSE '' END) END`,
-  `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_number(ip) AS CASE WHEN regexp_matches(ip, '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$') THEN
+  },
+  {
+    needed: ["svcmap_ipv4_number", "svcmap_ipv4_in_range"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_number(ip) AS CASE WHEN regexp_matches(ip, '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$') THEN
     CAST(split_part(ip, '.', 1) AS BIGINT) * 16777216 + CAST(split_part(ip, '.', 2) AS BIGINT) * 65536 +
     CAST(split_part(ip, '.', 3) AS BIGINT) * 256 + CAST(split_part(ip, '.', 4) AS BIGINT) END`,
-  `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_in_range(ip, range) AS
+  },
+  {
+    needed: ["svcmap_ipv4_in_range"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_in_range(ip, range) AS
     svcmap_ipv4_number(ip) // CAST(pow(2, 32 - coalesce(TRY_CAST(nullif(split_part(range, '/', 2), '') AS INTEGER), 32)) AS BIGINT)
     = svcmap_ipv4_number(split_part(range, '/', 1)) // CAST(pow(2, 32 - coalesce(TRY_CAST(nullif(split_part(range, '/', 2), '') AS INTEGER), 32)) AS BIGINT)`,
+  },
 ];
 
 export { formatTimespan };

@@ -1,0 +1,88 @@
+// Drops what a query computes but never shows. The one case that matters: `summarize arg_max(t, *) by k |
+// project a, b` would otherwise carry every column of the row through the aggregation, only to discard
+// all but two of them.
+
+import type { Aggregate, Expr, Rel } from "./ir.js";
+
+export function pruneUnusedAggregates(rel: Rel): Rel {
+  const pruned = mapChildren(rel, pruneUnusedAggregates);
+  if (pruned.kind !== "project" || pruned.input.kind !== "aggregate") return pruned;
+  const used = new Set<string>();
+  for (const item of pruned.items) collectColumns(item.expr, used);
+  const aggregate = pruned.input;
+  const kept = keepAggregates(aggregate.aggregates, used);
+  if (kept.length === aggregate.aggregates.length) return pruned;
+  const keptNames = new Set(kept.map((a) => a.name));
+  const columns = aggregate.columns.filter(
+    (c) => aggregate.groups.some((g) => g.name === c.name) || keptNames.has(c.name),
+  );
+  return { ...pruned, input: { ...aggregate, aggregates: kept, columns } };
+}
+
+/** Keeps the used aggregates, in order; the fields of one arg_max/arg_min row shrink to the used ones. */
+function keepAggregates(aggregates: readonly Aggregate[], used: ReadonlySet<string>): Aggregate[] {
+  const argOf = (a: Aggregate): RegExpExecArray | null => /^(arg_max|arg_min):(\d+)$/.exec(a.fn);
+  // For each arg_max/arg_min row (keyed by its by-expression), the row values still needed, in order.
+  const rowValues = new Map<Expr, Expr[]>();
+  for (const aggregate of aggregates) {
+    const arg = argOf(aggregate);
+    if (arg === null || !used.has(aggregate.name)) continue;
+    const by = aggregate.args[0] as Expr;
+    const values = rowValues.get(by) ?? [];
+    values.push(aggregate.args[1 + Number(arg[2])] as Expr);
+    rowValues.set(by, values);
+  }
+  const kept: Aggregate[] = [];
+  for (const aggregate of aggregates) {
+    if (!used.has(aggregate.name)) continue;
+    const arg = argOf(aggregate);
+    if (arg === null) {
+      kept.push(aggregate);
+      continue;
+    }
+    const by = aggregate.args[0] as Expr;
+    const values = rowValues.get(by) as Expr[];
+    const index = values.indexOf(aggregate.args[1 + Number(arg[2])] as Expr);
+    kept.push({ ...aggregate, fn: `${arg[1]}:${index}`, args: [by, ...values] });
+  }
+  return kept;
+}
+
+function collectColumns(expr: Expr, into: Set<string>): void {
+  switch (expr.kind) {
+    case "column":
+      into.add(expr.name);
+      return;
+    case "literal":
+    case "scalar-subquery":
+      return;
+    case "call":
+      for (const a of expr.args) collectColumns(a, into);
+      return;
+    case "case":
+      for (const w of expr.whens) {
+        collectColumns(w.when, into);
+        collectColumns(w.then, into);
+      }
+      collectColumns(expr.otherwise, into);
+      return;
+    case "in-relation":
+      collectColumns(expr.value, into);
+      return;
+  }
+}
+
+function mapChildren(rel: Rel, map: (r: Rel) => Rel): Rel {
+  switch (rel.kind) {
+    case "table":
+    case "values":
+    case "range":
+      return rel;
+    case "join":
+      return { ...rel, left: map(rel.left), right: map(rel.right) };
+    case "union":
+      return { ...rel, inputs: rel.inputs.map(map) };
+    default:
+      return { ...rel, input: map(rel.input) } as Rel;
+  }
+}

@@ -387,7 +387,7 @@ export const duckdbDialect: Dialect = {
     return `CAST(NULL AS ${duckdbTypeOf[type]})`;
   },
   setupFor(sql) {
-    return duckdbMacros.filter((macro) => macro.needed.some((name) => sql.includes(name))).map((m) => m.sql);
+    return macroDefinitions.filter((macro) => macro.needed.some((name) => sql.includes(name))).map((m) => m.sql);
   },
   emptyRelation(columns) {
     if (columns.length === 0) return "SELECT 1 AS __row WHERE FALSE";
@@ -512,7 +512,7 @@ function literalSql(literal: Literal): string {
  * SQL macros some renderings rely on, each created on a query's connection only when its SQL uses it (or a
  * macro that depends on it), in dependency order.
  */
-const duckdbMacros: readonly { readonly needed: readonly string[]; readonly sql: string }[] = [
+const macroDefinitions: readonly { readonly needed: readonly string[]; readonly sql: string }[] = [
   {
     needed: ["svcmap_timespan_text"],
     sql: `CREATE OR REPLACE TEMP MACRO svcmap_timespan_text(ticks) AS CASE WHEN ticks IS NULL THEN NULL ELSE
@@ -538,3 +538,6 @@ const duckdbMacros: readonly { readonly needed: readonly string[]; readonly sql:
 ];
 
 export { formatTimespan };
+
+/** Every helper macro, for a connection that runs hand-written SQL beside the engine's. */
+export const duckdbMacros: readonly string[] = macroDefinitions.map((m) => m.sql);

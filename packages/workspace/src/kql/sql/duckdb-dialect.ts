@@ -387,7 +387,9 @@ export const duckdbDialect: Dialect = {
     return `CAST(NULL AS ${duckdbTypeOf[type]})`;
   },
   setupFor(sql) {
-    return macroDefinitions.filter((macro) => macro.needed.some((name) => sql.includes(name))).map((m) => m.sql);
+    return macroDefinitions
+      .filter((macro) => macro.needed.some((name) => sql.includes(name)))
+      .map((m) => m.sql);
   },
   emptyRelation(columns) {
     if (columns.length === 0) return "SELECT 1 AS __row WHERE FALSE";
@@ -395,47 +397,38 @@ export const duckdbDialect: Dialect = {
   },
 };
 
+const calendarParts = new Set([
+  "year",
+  "quarter",
+  "month",
+  "week",
+  "day",
+  "hour",
+  "minute",
+  "second",
+  "millisecond",
+  "microsecond",
+]);
+
+/** A Kusto datetime_diff/datetime_add part (singular, with Kusto's aliases) as DuckDB names it. */
+function calendarPart(parameter: string): string | undefined {
+  const part = datetimeParts[parameter] ?? parameter;
+  return calendarParts.has(part) ? part : undefined;
+}
+
 function parameterised(base: string, parameter: string, args: readonly SqlArg[]): string | undefined {
   if (base === "datetime_part") {
     const part = datetimeParts[parameter];
     return part === undefined ? undefined : `CAST(date_part(${quoteString(part)}, ${a(args, 0)}) AS INTEGER)`;
   }
   if (base === "datetime_diff") {
-    const part = datetimeParts[parameter] ?? parameter;
-    if (
-      ![
-        "year",
-        "quarter",
-        "month",
-        "week",
-        "day",
-        "hour",
-        "minute",
-        "second",
-        "millisecond",
-        "microsecond",
-      ].includes(part)
-    )
-      return undefined;
+    const part = calendarPart(parameter);
+    if (part === undefined) return undefined;
     return `date_diff(${quoteString(part)}, ${a(args, 1)}, ${a(args, 0)})`;
   }
   if (base === "datetime_add_part") {
-    const part = datetimeParts[parameter] ?? parameter;
-    if (
-      ![
-        "year",
-        "quarter",
-        "month",
-        "week",
-        "day",
-        "hour",
-        "minute",
-        "second",
-        "millisecond",
-        "microsecond",
-      ].includes(part)
-    )
-      return undefined;
+    const part = calendarPart(parameter);
+    if (part === undefined) return undefined;
     return `(${a(args, 1)} + to_${part === "quarter" ? "months" : `${part}s`}(CAST(${part === "quarter" ? `${a(args, 0)} * 3` : a(args, 0)} AS INTEGER)))`;
   }
   if (base === "format_datetime") {

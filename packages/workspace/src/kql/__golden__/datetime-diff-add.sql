@@ -1,0 +1,1 @@
+SELECT date_diff('hour', make_timestamp(1767225600000000), make_timestamp(1767312000000000)) AS "d", date_diff('month', make_timestamp(1767139200000000), make_timestamp(1773532800000000)) AS "m", (make_timestamp(1767225600000000) + to_days(CAST(2 AS INTEGER))) AS "a", (make_timestamp(1767225600000000) + to_months(CAST(1 * 3 AS INTEGER))) AS "q" FROM (SELECT 1 AS __row) AS t0

@@ -151,12 +151,12 @@ const renderers: Readonly<Record<string, Renderer>> = {
     return p ? `(${a(x, 0)} ILIKE ${p})` : `ends_with(lower(${a(x, 0)}), lower(${a(x, 1)}))`;
   },
   endswith_cs: (x) => `ends_with(${a(x, 0)}, ${a(x, 1)})`,
-  has: (x) => maybe(termPattern(x, 1, "whole", false), (p) => `regexp_matches(${a(x, 0)}, ${p})`),
-  has_cs: (x) => maybe(termPattern(x, 1, "whole", true), (p) => `regexp_matches(${a(x, 0)}, ${p})`),
-  hasprefix: (x) => maybe(termPattern(x, 1, "prefix", false), (p) => `regexp_matches(${a(x, 0)}, ${p})`),
-  hasprefix_cs: (x) => maybe(termPattern(x, 1, "prefix", true), (p) => `regexp_matches(${a(x, 0)}, ${p})`),
-  hassuffix: (x) => maybe(termPattern(x, 1, "suffix", false), (p) => `regexp_matches(${a(x, 0)}, ${p})`),
-  hassuffix_cs: (x) => maybe(termPattern(x, 1, "suffix", true), (p) => `regexp_matches(${a(x, 0)}, ${p})`),
+  has: (x) => termTest(x, "whole", false),
+  has_cs: (x) => termTest(x, "whole", true),
+  hasprefix: (x) => termTest(x, "prefix", false),
+  hasprefix_cs: (x) => termTest(x, "prefix", true),
+  hassuffix: (x) => termTest(x, "suffix", false),
+  hassuffix_cs: (x) => termTest(x, "suffix", true),
   matches_regex: (x) => `regexp_matches(${a(x, 0)}, ${a(x, 1)})`,
   like: (x) => `(${a(x, 0)} LIKE ${a(x, 1)})`,
   isnull: (x) => `(${a(x, 0)} IS NULL)`,
@@ -294,8 +294,22 @@ const renderers: Readonly<Record<string, Renderer>> = {
   ipv4_is_match: (x) => `svcmap_ipv4_in_range(${a(x, 0)}, ${a(x, 1)})`,
 };
 
-function maybe(value: string | undefined, render: (v: string) => string): string | undefined {
-  return value === undefined ? undefined : render(value);
+/**
+ * Kusto's term operators. A plain substring test runs first: it rejects most rows far more cheaply than
+ * the regular expression that then checks the term's boundaries.
+ */
+function termTest(
+  x: readonly SqlArg[],
+  where: "whole" | "prefix" | "suffix",
+  caseSensitive: boolean,
+): string | undefined {
+  const pattern = termPattern(x, 1, where, caseSensitive);
+  const needle = x[1]?.literal?.value;
+  if (pattern === undefined || typeof needle !== "string") return undefined;
+  const prefilter = caseSensitive
+    ? `strpos(${a(x, 0)}, ${quoteString(needle)}) > 0`
+    : `strpos(lower(${a(x, 0)}), lower(${quoteString(needle)})) > 0`;
+  return `(${prefilter} AND regexp_matches(${a(x, 0)}, ${pattern}))`;
 }
 
 /** Each takes the FILTER clause ("" or " FILTER (WHERE …)") to place right after its aggregate call. */

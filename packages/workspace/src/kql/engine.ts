@@ -2,7 +2,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { WorkspaceStore } from "../store/workspace-store.js";
 import { compile, type CompiledQuery } from "./compile.js";
 import { QueryError } from "./errors.js";
-import { call, lit, type Rel } from "./lower/ir.js";
+import { call, childrenOf, lit, mapChildren, type Rel } from "./lower/ir.js";
 import type { QueryOptions, QueryResult, ResultTable } from "./result.js";
 import { execute, type Limits } from "./run/execute.js";
 import { runPlugin } from "./run/plugins.js";
@@ -108,21 +108,6 @@ function pluginsOf(rel: Rel): Extract<Rel, { kind: "plugin" }>[] {
   return rel.kind === "plugin" ? [...below, rel] : below;
 }
 
-function childrenOf(rel: Rel): Rel[] {
-  switch (rel.kind) {
-    case "table":
-    case "values":
-    case "range":
-      return [];
-    case "join":
-      return [rel.left, rel.right];
-    case "union":
-      return [...rel.inputs];
-    default:
-      return [rel.input];
-  }
-}
-
 /** The Query API's timespan limits every table that has TimeGenerated, as Log Analytics does. */
 function restrictTime(rel: Rel, startMicros: bigint, endMicros: bigint): Rel {
   const rewrite = (node: Rel): Rel => {
@@ -139,15 +124,8 @@ function restrictTime(rel: Rel, startMicros: bigint, endMicros: bigint): Rel {
         );
         return { kind: "filter", input: node, condition, columns: node.columns };
       }
-      case "values":
-      case "range":
-        return node;
-      case "join":
-        return { ...node, left: rewrite(node.left), right: rewrite(node.right) };
-      case "union":
-        return { ...node, inputs: node.inputs.map(rewrite) };
       default:
-        return { ...node, input: rewrite(node.input) } as Rel;
+        return mapChildren(node, rewrite);
     }
   };
   return rewrite(rel);

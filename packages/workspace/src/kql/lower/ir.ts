@@ -193,3 +193,35 @@ export function typeOf(expr: Expr): KustoType {
       return expr.type;
   }
 }
+
+/** The relations a relation reads from (not those inside its expressions). */
+export function childrenOf(rel: Rel): Rel[] {
+  switch (rel.kind) {
+    case "table":
+    case "values":
+    case "range":
+      return [];
+    case "join":
+      return [rel.left, rel.right];
+    case "union":
+      return [...rel.inputs];
+    default:
+      return [rel.input];
+  }
+}
+
+/** The same relation with each input replaced by `map` of it. */
+export function mapChildren(rel: Rel, map: (r: Rel) => Rel): Rel {
+  switch (rel.kind) {
+    case "table":
+    case "values":
+    case "range":
+      return rel;
+    case "join":
+      return { ...rel, left: map(rel.left), right: map(rel.right) };
+    case "union":
+      return { ...rel, inputs: rel.inputs.map(map) };
+    default:
+      return { ...rel, input: map(rel.input) } as Rel;
+  }
+}

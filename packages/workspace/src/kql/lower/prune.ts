@@ -2,7 +2,7 @@
 // project a, b` would otherwise carry every column of the row through the aggregation, only to discard
 // all but two of them.
 
-import type { Aggregate, Expr, Rel } from "./ir.js";
+import { mapChildren, type Aggregate, type Expr, type Rel } from "./ir.js";
 
 export function pruneUnusedAggregates(rel: Rel): Rel {
   const pruned = mapChildren(rel, pruneUnusedAggregates);
@@ -69,20 +69,5 @@ function collectColumns(expr: Expr, into: Set<string>): void {
     case "in-relation":
       collectColumns(expr.value, into);
       return;
-  }
-}
-
-function mapChildren(rel: Rel, map: (r: Rel) => Rel): Rel {
-  switch (rel.kind) {
-    case "table":
-    case "values":
-    case "range":
-      return rel;
-    case "join":
-      return { ...rel, left: map(rel.left), right: map(rel.right) };
-    case "union":
-      return { ...rel, inputs: rel.inputs.map(map) };
-    default:
-      return { ...rel, input: map(rel.input) } as Rel;
   }
 }

@@ -2,7 +2,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "bench/data/**", "**/*.d.ts"] },
+  {
+    ignores: [
+      "**/dist/**",
+      "**/dist-node/**",
+      "**/node_modules/**",
+      "bench/data/**",
+      ".tmp/**",
+      "test-results/**",
+      "**/*.d.ts",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

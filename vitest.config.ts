@@ -1,13 +1,15 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const src = (pkg: string): string =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 
 export default defineConfig({
   resolve: {
     alias: {
       "@svcmap/model": src("model"),
       "@svcmap/workspace": src("workspace"),
+      "@svcmap/web": fileURLToPath(new URL("./packages/web/server/index.ts", import.meta.url)),
     },
   },
   test: {

@@ -2,6 +2,8 @@
 
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { webAssetsDir } from "@svcmap/web";
+import type { FastifyPluginAsync } from "fastify";
 import {
   ApiKeyStore,
   createServer,
@@ -10,6 +12,7 @@ import {
   defaultRetentionDays,
   KqlEngine,
   ServerStartError,
+  webUiPlugin,
   type TlsFiles,
 } from "@svcmap/workspace";
 import type { Command } from "../main.js";
@@ -82,12 +85,14 @@ export async function serve(args: readonly string[]): Promise<number> {
       port,
       ...(tls === undefined ? {} : { tls }),
       logger: { level },
+      plugins: webUiPlugins(),
     });
     const url = await server.listen();
     store.startRetention(undefined, (error) => server.app.log.error({ err: error }, "retention failed"));
     const guarded = await keys.hasActiveKeys();
     process.stdout.write(
       `svcmap workspace ${store.workspaceId} listening on ${url}\n` +
+        `  web UI:    ${webAssetsDir() === undefined ? "not built (npm run build)" : `${url}/`}\n` +
         `  query API: ${url}/v1/workspaces/${store.workspaceId}/query (or .../workspaces/default/query)\n` +
         `  ${guarded ? "API keys required" : "no API keys yet: open to every caller on this machine"}\n`,
     );
@@ -116,6 +121,11 @@ export async function serve(args: readonly string[]): Promise<number> {
   } finally {
     store.close();
   }
+}
+
+function webUiPlugins(): FastifyPluginAsync[] {
+  const assets = webAssetsDir();
+  return assets === undefined ? [] : [webUiPlugin(assets)];
 }
 
 function wholeNumber(option: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {

@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { ingestFiles, resolveTableName, type IngestResult } from "@svcmap/workspace";
 import type { Command } from "../main.js";
+import { enrichmentFrom, enrichmentOptions, enrichmentUsage } from "./enrichment-options.js";
 import { defaultDataDir, openStore, runCommand, UsageError } from "./workspace-access.js";
 
 const usage = `usage: svcmap ingest [--data DIR | --url URL] --table T FILE...
@@ -13,6 +14,7 @@ const usage = `usage: svcmap ingest [--data DIR | --url URL] --table T FILE...
                 Heartbeat or Usage
   FILE          NDJSON (.ndjson, .jsonl), a JSON array (.json) or CSV with a header row (.csv);
                 '-' reads NDJSON from standard input
+${enrichmentUsage}
 
 All files go in as one batch: if any row is rejected, nothing is stored.
 `;
@@ -31,6 +33,7 @@ async function ingest(args: readonly string[]): Promise<number> {
       url: { type: "string" },
       table: { type: "string", short: "t" },
       help: { type: "boolean", short: "h" },
+      ...enrichmentOptions,
     },
   });
   if (values.help) {
@@ -49,9 +52,10 @@ async function ingest(args: readonly string[]): Promise<number> {
     );
   }
   resolveTableName(values.table);
+  const enrichment = enrichmentFrom(values, (error) => process.stderr.write(`svcmap: ${error.message}\n`));
   const store = await openStore({ dataDir: values.data ?? defaultDataDir });
   try {
-    const result = await ingestFiles(store, values.table, positionals);
+    const result = await ingestFiles(store, values.table, positionals, { enrichment });
     process.stdout.write(summary(result));
     return 0;
   } finally {

@@ -1,4 +1,5 @@
 import { isStoredTableName, storedTableNames, tables, type StoredTableName } from "@svcmap/model";
+import type { Enrichment } from "../enrich/connection-enrichment.js";
 import { RowAppender } from "../store/table-appender.js";
 import type { WorkspaceStore } from "../store/workspace-store.js";
 import { IngestError } from "./ingest-error.js";
@@ -24,6 +25,8 @@ export interface IngestOptions {
    * second core is free: on the shared 2-core machine of BENCHMARKS.md it was slower (see there).
    */
   readonly parseInWorker?: boolean;
+  /** What the workspace adds to records at ingestion (geolocation, threat intelligence). */
+  readonly enrichment?: Enrichment;
 }
 
 /** The one table name check, so that every entry point words it the same way. */
@@ -54,7 +57,7 @@ export async function ingestBatch(
 ): Promise<IngestResult> {
   const table = resolveTableName(tableName);
   return runBatch(store, table, async (appender) => {
-    const checker = new RowChecker(table, store.workspaceId, arrivalTimeMs(options));
+    const checker = new RowChecker(table, store.workspaceId, arrivalTimeMs(options), options.enrichment);
     const checkHeader = checker.checkColumnNames.bind(checker);
     for (const source of sources) {
       for await (const rows of source.rows(checkHeader)) {

@@ -1,3 +1,4 @@
+import { tables } from "@svcmap/model";
 import type { WorkspaceStore } from "../store/workspace-store.js";
 import {
   arrivalTimeMs,
@@ -30,7 +31,17 @@ export async function ingestFiles(
       }),
     ),
   );
-  if (options.parseInWorker === true && !paths.includes("-") && parseWorkerAvailable()) {
+  // The worker cannot share the enrichment's databases, so enriched batches are parsed here.
+  const enriched = options.enrichment?.forTable(
+    tableName,
+    new Map(tables[tableName].columns.map((c, i) => [c.name, i])),
+  );
+  if (
+    options.parseInWorker === true &&
+    enriched === undefined &&
+    !paths.includes("-") &&
+    parseWorkerAvailable()
+  ) {
     return runBatch(store, tableName, (appender) =>
       appendFromParseWorker(appender, {
         table: tableName,

@@ -1,6 +1,7 @@
 import { tables, type KustoType, type StoredTableName } from "@svcmap/model";
 import type { RowSink } from "../store/chunk-builder.js";
 import type { StoredValue } from "../store/table-appender.js";
+import type { Enrichment, RowEnrichment } from "../enrich/connection-enrichment.js";
 import { emptyRecordBytes, memberOverheadBytes, unbilledColumns, valueBytes } from "./billed-size.js";
 import { describeValue, IngestError, ValueMismatch, type RowLocation } from "./ingest-error.js";
 import { jsonConverterFor, textConverterFor, type ValueConverter } from "./kusto-values.js";
@@ -35,6 +36,7 @@ export class RowChecker {
   private readonly lastSizes: number[];
   private readonly ownColumns: OwnColumns;
   private readonly isBillable: string;
+  private readonly enrich: RowEnrichment | undefined;
   private currentRow: RawRow | undefined;
   private rowCount = 0;
 
@@ -43,6 +45,7 @@ export class RowChecker {
     private readonly workspaceId: string,
     /** TimeGenerated for records without one: Log Analytics stamps them with the time they arrive. */
     private readonly arrivalTimeMs: number = Date.now(),
+    enrichment?: Enrichment,
   ) {
     const columns = tables[table].columns;
     this.columnIndex = new Map(columns.map((c, i) => [c.name, i]));
@@ -71,6 +74,7 @@ export class RowChecker {
       azureResourceName: table === "VMComputer" ? at("AzureResourceName") : -1,
     };
     this.isBillable = String(isBillableTable(table));
+    this.enrich = enrichment?.forTable(table, this.columnIndex);
   }
 
   /** Rows written so far. */
@@ -128,6 +132,8 @@ export class RowChecker {
       present[index] = 1;
     };
     const isEmpty = (index: number): boolean => present[index] === 0 || values[index] === "";
+    // Before the billed size: what the workspace adds is part of the record, as in Log Analytics.
+    this.enrich?.(values, present);
     if (own.tenantId >= 0 && isEmpty(own.tenantId)) fill(own.tenantId, this.workspaceId);
     if (own.type >= 0) fill(own.type, this.table);
     if (own.sourceSystem >= 0 && isEmpty(own.sourceSystem))

@@ -19,7 +19,15 @@ import { performance } from "node:perf_hooks";
 import { URL } from "node:url";
 import { parseArgs } from "node:util";
 import { connectionId, machineId, processId, tables } from "@svcmap/model";
-import { appendRecords, fileRowSource, ingestFiles, WorkspaceStore } from "@svcmap/workspace";
+import {
+  appendRecords,
+  duckdbTypeOf,
+  fileRowSource,
+  ingestFiles,
+  quoteIdent,
+  quoteString,
+  WorkspaceStore,
+} from "@svcmap/workspace";
 
 const { values } = parseArgs({
   options: {
@@ -289,6 +297,30 @@ async function appenderOnlyCeiling(copyName) {
   }
 }
 
+/**
+ * Ceiling 3: DuckDB's own NDJSON reader (read_json with the table's column types) inserting the file into the
+ * table in one statement: no row checks, no workspace columns, no Usage. It shows what a bulk path that
+ * bypasses JavaScript altogether could reach on this machine.
+ */
+async function duckdbReadJsonCeiling(path) {
+  const store = await freshStore("ceiling-read-json");
+  try {
+    const columns = tables.VMConnection.columns
+      .map((c) => `${quoteString(c.name)}: ${quoteString(duckdbTypeOf[c.type])}`)
+      .join(", ");
+    const source = `read_json(${quoteString(path)}, format = 'newline_delimited', columns = {${columns}})`;
+    return await store.withConnection((c) =>
+      timed(async () => {
+        await c.run("BEGIN TRANSACTION");
+        await c.run(`INSERT INTO ${quoteIdent("VMConnection")} BY NAME SELECT * FROM ${source}`);
+        await c.run("COMMIT");
+      }),
+    );
+  } finally {
+    store.close();
+  }
+}
+
 /** Reading and JSON.parse alone, for the breakdown. */
 async function parseOnly(path) {
   const source = await fileRowSource(path);
@@ -328,6 +360,8 @@ console.error("ceiling: appendRecords from memory ...");
 const recordsCeiling = await best(runs, () => appendRecordsCeiling(records));
 console.error("ceiling: DuckDB appender with prebuilt chunks ...");
 const chunksCeiling = await best(runs, (i) => appenderOnlyCeiling(`VMConnectionCopy${i}`));
+console.error("ceiling: DuckDB's own NDJSON reader ...");
+const readJsonCeiling = await best(runs, () => duckdbReadJsonCeiling(path));
 
 const phase = (run) => ({
   seconds: +seconds(run.ms).toFixed(2),
@@ -351,12 +385,14 @@ const result = {
   endToEndParsingInWorker: phase(e2eWorker),
   ceilingAppendRecords: phase(recordsCeiling),
   ceilingDuckDBAppender: phase(chunksCeiling),
+  ceilingDuckDBReadJson: phase(readJsonCeiling),
   ratioEndToEndToAppendRecords: +(recordsCeiling.ms / e2e.ms).toFixed(2),
   ratioEndToEndToDuckDBAppender: +(chunksCeiling.ms / e2e.ms).toFixed(2),
+  ratioEndToEndToDuckDBReadJson: +(readJsonCeiling.ms / e2e.ms).toFixed(2),
 };
 console.log(JSON.stringify(result, null, 2));
 if (!values["keep-data"]) {
-  for (const name of ["end-to-end", "ceiling-records"])
+  for (const name of ["end-to-end", "ceiling-records", "ceiling-read-json"])
     rmSync(join(benchDir, name), { recursive: true, force: true });
   rmSync(path, { force: true });
 }

@@ -1,4 +1,5 @@
 import { analyse } from "./analyse/analyse.js";
+import { aggregateBelowJoins } from "./lower/aggregate-below-join.js";
 import { LoweringContext } from "./lower/context.js";
 import type { Rel } from "./lower/ir.js";
 import { pruneUnusedAggregates } from "./lower/prune.js";
@@ -22,6 +23,6 @@ export function compile(query: string, nowMicros: bigint): CompiledQuery {
   const ctx = new LoweringContext(analysed.text, nowMicros);
   const statements = new QueryLowerer(ctx)
     .lowerQuery(analysed.root)
-    .map((s) => ({ ...s, rel: pruneUnusedAggregates(s.rel) }));
+    .map((s) => ({ ...s, rel: aggregateBelowJoins(pruneUnusedAggregates(s.rel)) }));
   return { text: analysed.text, statements };
 }

@@ -124,3 +124,13 @@ describe("cancellation", () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
+
+describe("a repeated query text", () => {
+  it("takes now() from each run, though the text is analysed once", async () => {
+    const query = "print t = now(), a = ago(1h)";
+    const first = await fixture.engine.run(query, { now: new Date("2026-01-01T00:00:00Z") });
+    const second = await fixture.engine.run(query, { now: new Date("2026-02-01T12:00:00Z") });
+    expect(first.tables[0]?.rows).toEqual([["2026-01-01T00:00:00Z", "2025-12-31T23:00:00Z"]]);
+    expect(second.tables[0]?.rows).toEqual([["2026-02-01T12:00:00Z", "2026-02-01T11:00:00Z"]]);
+  });
+});

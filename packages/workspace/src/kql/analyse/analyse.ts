@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { QueryError, type QueryDiagnostic } from "../errors.js";
 import { workspaceGlobalState } from "./global-state.js";
 import { kustoLanguage, type SyntaxNode } from "./kusto-language.js";
@@ -11,11 +12,27 @@ export interface AnalysedQuery {
 }
 
 /**
- * Parses and analyses a query with Kusto's own parser. Kusto's error diagnostics become the user's error,
+ * Analysed queries by text. Parsing and binding is most of a small query's cost (2–30 ms), dashboards and
+ * the map repeat the same texts, and the result depends on nothing else: the schema is fixed and now() is
+ * bound later, in lowering. Lowering only reads the tree, so one analysis serves every run.
+ */
+const analysed = new LRUCache<string, AnalysedQuery>({ max: 512 });
+
+/**
+ * Parses and analyses a query with Kusto's own parser, or returns the analysis of the same text done
+ * before. Kusto's error diagnostics become the user's error,
  * with positions. Two forms that older workspaces accepted and the seed documents use are rewritten first
  * (see `compatibilityRewrites`).
  */
 export function analyse(text: string): AnalysedQuery {
+  const cached = analysed.get(text);
+  if (cached !== undefined) return cached;
+  const result = analyseText(text);
+  analysed.set(text, result);
+  return result;
+}
+
+function analyseText(text: string): AnalysedQuery {
   const language = kustoLanguage();
   const globals = workspaceGlobalState();
   let current = text;

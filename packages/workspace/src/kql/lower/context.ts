@@ -34,11 +34,23 @@ export class LoweringContext {
     return undefined;
   }
 
+  /** Whether lowering read now(): only then does the lowered query depend on when it runs. */
+  private nowRead = false;
+
   constructor(
     readonly text: string,
-    /** now() for the whole query, in microseconds since the epoch. */
-    readonly nowMicros: bigint,
+    private readonly now: bigint,
   ) {}
+
+  /** now() for the whole query, in microseconds since the epoch. */
+  get nowMicros(): bigint {
+    this.nowRead = true;
+    return this.now;
+  }
+
+  get usesNow(): boolean {
+    return this.nowRead;
+  }
 
   sharedId(): number {
     return this.nextSharedId++;

@@ -225,3 +225,53 @@ export function mapChildren(rel: Rel, map: (r: Rel) => Rel): Rel {
       return { ...rel, input: map(rel.input) } as Rel;
   }
 }
+
+/** The names of the columns an expression reads from its row (not those inside its subqueries). */
+export function columnsIn(expr: Expr, into: Set<string> = new Set()): Set<string> {
+  switch (expr.kind) {
+    case "column":
+      into.add(expr.name);
+      break;
+    case "literal":
+    case "scalar-subquery":
+      break;
+    case "call":
+      for (const arg of expr.args) columnsIn(arg, into);
+      break;
+    case "case":
+      for (const w of expr.whens) {
+        columnsIn(w.when, into);
+        columnsIn(w.then, into);
+      }
+      columnsIn(expr.otherwise, into);
+      break;
+    case "in-relation":
+      columnsIn(expr.value, into);
+      break;
+  }
+  return into;
+}
+
+/** The same expression reading each column under the name `rename` gives it. */
+export function renameColumns(expr: Expr, rename: (name: string) => string): Expr {
+  switch (expr.kind) {
+    case "column":
+      return { ...expr, name: rename(expr.name) };
+    case "literal":
+    case "scalar-subquery":
+      return expr;
+    case "call":
+      return { ...expr, args: expr.args.map((arg) => renameColumns(arg, rename)) };
+    case "case":
+      return {
+        ...expr,
+        whens: expr.whens.map((w) => ({
+          when: renameColumns(w.when, rename),
+          then: renameColumns(w.then, rename),
+        })),
+        otherwise: renameColumns(expr.otherwise, rename),
+      };
+    case "in-relation":
+      return { ...expr, value: renameColumns(expr.value, rename) };
+  }
+}

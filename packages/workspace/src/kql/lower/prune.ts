@@ -2,13 +2,13 @@
 // project a, b` would otherwise carry every column of the row through the aggregation, only to discard
 // all but two of them.
 
-import { mapChildren, type Aggregate, type Expr, type Rel } from "./ir.js";
+import { columnsIn, mapChildren, type Aggregate, type Expr, type Rel } from "./ir.js";
 
 export function pruneUnusedAggregates(rel: Rel): Rel {
   const pruned = mapChildren(rel, pruneUnusedAggregates);
   if (pruned.kind !== "project" || pruned.input.kind !== "aggregate") return pruned;
   const used = new Set<string>();
-  for (const item of pruned.items) collectColumns(item.expr, used);
+  for (const item of pruned.items) columnsIn(item.expr, used);
   const aggregate = pruned.input;
   const kept = keepAggregates(aggregate.aggregates, used);
   if (kept.length === aggregate.aggregates.length) return pruned;
@@ -46,28 +46,4 @@ function keepAggregates(aggregates: readonly Aggregate[], used: ReadonlySet<stri
     kept.push({ ...aggregate, fn: `${arg[1]}:${index}`, args: [by, ...values] });
   }
   return kept;
-}
-
-function collectColumns(expr: Expr, into: Set<string>): void {
-  switch (expr.kind) {
-    case "column":
-      into.add(expr.name);
-      return;
-    case "literal":
-    case "scalar-subquery":
-      return;
-    case "call":
-      for (const a of expr.args) collectColumns(a, into);
-      return;
-    case "case":
-      for (const w of expr.whens) {
-        collectColumns(w.when, into);
-        collectColumns(w.then, into);
-      }
-      collectColumns(expr.otherwise, into);
-      return;
-    case "in-relation":
-      collectColumns(expr.value, into);
-      return;
-  }
 }

@@ -24,9 +24,18 @@ export interface Dialect {
     type: KustoType,
     filter: string | undefined,
   ): string | undefined;
-  /** An aggregate that keeps a whole row (the struct of `row`) where `by` is largest (arg_max) or smallest. */
+  /**
+   * An aggregate that keeps a whole row (the struct of `row`) where `by` is largest (arg_max) or smallest;
+   * rows where `by` is null do not count.
+   */
   argExtreme(fn: "arg_max" | "arg_min", by: SqlArg, row: readonly SqlArg[]): string;
-  structField(struct: string, index: number): string;
+  /** Field `index` of an argExtreme of a row of `width` values. */
+  structField(struct: string, index: number, width: number): string;
+  /**
+   * One row per partition of `source` (ties broken arbitrarily): the first in `order`. For arg_max/arg_min
+   * as the only aggregate, where it is much cheaper than carrying every kept column through a hash aggregate.
+   */
+  firstRowPerGroup(source: string, partition: readonly string[], order: string): string;
   /** One arbitrary row per distinct key (join kind=innerunique keeps one left row per key). */
   oneRowPerKey(source: string, keys: readonly string[]): string;
   /** The elements of a dynamic value, one row each (mv-expand): a select-list expression. */

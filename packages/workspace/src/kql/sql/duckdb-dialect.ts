@@ -360,11 +360,17 @@ export const duckdbDialect: Dialect = {
     return aggregates[fn]?.(args, type, filter === undefined ? "" : ` FILTER (WHERE ${filter})`);
   },
   argExtreme(fn, by, row) {
+    // arg_max_null keeps a null value from the winning row, as the one-field struct would, without a struct.
+    if (row.length === 1) return `${fn}_null(${(row[0] as SqlArg).sql}, ${by.sql})`;
     const fields = row.map((r, i) => `${quoteString(`f${i}`)}: ${r.sql}`).join(", ");
     return `${fn}({${fields}}, ${by.sql})`;
   },
-  structField(struct, index) {
+  structField(struct, index, width) {
+    if (width === 1) return struct;
     return `struct_extract(${struct}, ${quoteString(`f${index}`)})`;
+  },
+  firstRowPerGroup(source, partition, order) {
+    return `SELECT * FROM (${source}) QUALIFY row_number() OVER (PARTITION BY ${partition.join(", ")} ORDER BY ${order}) = 1`;
   },
   oneRowPerKey(source, keys) {
     return `SELECT DISTINCT ON (${keys.join(", ")}) * FROM ${source}`;

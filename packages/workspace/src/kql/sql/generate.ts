@@ -158,6 +158,8 @@ export class SqlGenerator {
   }
 
   private aggregate(rel: Extract<Rel, { kind: "aggregate" }>): string {
+    const only = onlyArgExtreme(rel);
+    if (only !== undefined) return this.argExtremeRows(rel, only);
     const names = namesOf(rel.input);
     const from = this.source(rel.input);
     const groups = rel.groups.map((g) => this.expr(g.expr, names));
@@ -182,7 +184,7 @@ export class SqlGenerator {
             )} AS ${this.q(group.alias)}`,
           );
         }
-        outer.push(this.dialect.structField(this.q(group.alias), Number(arg[2])));
+        outer.push(this.dialect.structField(this.q(group.alias), Number(arg[2]), aggregate.args.length - 1));
       } else {
         inner.push(`${this.aggregateCall(aggregate, names)} AS ${this.q(`a${i}`)}`);
         outer.push(this.q(`a${i}`));
@@ -194,6 +196,37 @@ export class SqlGenerator {
       rel,
       outer.map((expr) => ({ expr })),
     )} FROM (${innerSql}) AS ${this.nextAlias()}`;
+  }
+
+  /**
+   * `summarize arg_max(by, …) by g` and nothing else: the winning row of each group, picked by a window
+   * rather than by an aggregate over a struct of every kept column. A group whose `by` is null on every row
+   * keeps null values, as the aggregate (which skips such rows) gives them.
+   */
+  private argExtremeRows(rel: Extract<Rel, { kind: "aggregate" }>, fn: "arg_max" | "arg_min"): string {
+    const names = namesOf(rel.input);
+    const [by, ...row] = (rel.aggregates[0] as Aggregate).args as [Expr, ...Expr[]];
+    const inner = [
+      ...rel.groups.map((g, i) => `${this.expr(g.expr, names)} AS ${this.q(`g${i}`)}`),
+      `${this.expr(by, names)} AS ${this.q("by")}`,
+      ...row.map((value, i) => `${this.expr(value, names)} AS ${this.q(`v${i}`)}`),
+    ];
+    const picked = this.dialect.firstRowPerGroup(
+      `SELECT ${inner.join(", ")} FROM ${this.source(rel.input)}`,
+      rel.groups.map((_g, i) => this.q(`g${i}`)),
+      `${this.q("by")} ${fn === "arg_max" ? "DESC" : "ASC"} NULLS LAST`,
+    );
+    const outer = [
+      ...rel.groups.map((_g, i) => this.q(`g${i}`)),
+      ...rel.aggregates.map((aggregate) => {
+        const index = Number(/:(\d+)$/.exec(aggregate.fn)?.[1]);
+        return `CASE WHEN ${this.q("by")} IS NULL THEN NULL ELSE ${this.q(`v${index}`)} END`;
+      }),
+    ];
+    return `SELECT ${this.selectList(
+      rel,
+      outer.map((expr) => ({ expr })),
+    )} FROM (${picked}) AS ${this.nextAlias()}`;
   }
 
   private aggregateCall(aggregate: Aggregate, names: Names): string {
@@ -355,6 +388,19 @@ export class SqlGenerator {
       }
     }
   }
+}
+
+/** The function when a summarize computes one arg_max/arg_min row by some group and nothing else. */
+function onlyArgExtreme(rel: Extract<Rel, { kind: "aggregate" }>): "arg_max" | "arg_min" | undefined {
+  const first = rel.aggregates[0];
+  if (rel.groups.length === 0 || first === undefined) return undefined;
+  const fn = /^(arg_max|arg_min):\d+$/.exec(first.fn)?.[1] as "arg_max" | "arg_min" | undefined;
+  if (fn === undefined) return undefined;
+  const sameRow = (a: Aggregate): boolean =>
+    a.fn.startsWith(`${fn}:`) &&
+    a.args.length === first.args.length &&
+    a.args.every((arg, i) => arg === first.args[i]);
+  return rel.aggregates.every(sameRow) ? fn : undefined;
 }
 
 function notSupported(what: string, at: QueryPosition | undefined): QueryError {

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { formatDatetime } from "./values.js";
+
+describe("formatDatetime", () => {
+  it.each([
+    [0n, "1970-01-01T00:00:00Z"],
+    [1_772_400_000_123_456n, "2026-03-01T21:20:00.123456Z"],
+    [1_772_400_000_100_000n, "2026-03-01T21:20:00.1Z"],
+    [-1n, "1969-12-31T23:59:59.999999Z"],
+    [-86_400_000_001n, "1969-12-30T23:59:59.999999Z"],
+    // Beyond what a double holds exactly: the bigint path.
+    [-62_135_596_800_000_000n, "0001-01-01T00:00:00Z"],
+    [253_402_300_799_999_999n, "9999-12-31T23:59:59.999999Z"],
+  ])("%s µs is %s", (micros, text) => {
+    expect(formatDatetime(micros)).toBe(text);
+  });
+});

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import {
+  agentIngestRoutes,
   ApiKeyStore,
   createServer,
   defaultHost,
@@ -82,6 +83,7 @@ export async function serve(args: readonly string[]): Promise<number> {
       port,
       ...(tls === undefined ? {} : { tls }),
       logger: { level },
+      plugins: [agentIngestRoutes({ store })],
     });
     const url = await server.listen();
     store.startRetention(undefined, (error) => server.app.log.error({ err: error }, "retention failed"));

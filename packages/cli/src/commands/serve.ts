@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { webAssetsDir } from "@svcmap/web";
 import type { FastifyPluginAsync } from "fastify";
 import {
+  agentIngestRoutes,
   ApiKeyStore,
   createServer,
   defaultHost,
@@ -85,7 +86,7 @@ export async function serve(args: readonly string[]): Promise<number> {
       port,
       ...(tls === undefined ? {} : { tls }),
       logger: { level },
-      plugins: webUiPlugins(),
+      plugins: [agentIngestRoutes({ store }), ...webUiPlugins()],
     });
     const url = await server.listen();
     store.startRetention(undefined, (error) => server.app.log.error({ err: error }, "retention failed"));

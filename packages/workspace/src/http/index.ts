@@ -8,4 +8,5 @@ export * from "./query-routes.js";
 export * from "./response-body.js";
 export * from "./result-format.js";
 export * from "./server.js";
+export * from "./agent-ingest-routes.js";
 export * from "./web-ui.js";

@@ -5,6 +5,7 @@ import type { WorkspaceStore } from "../store/workspace-store.js";
 import { IngestError } from "./ingest-error.js";
 import { RowChecker } from "./row-checker.js";
 import type { RowSource } from "./row-sources.js";
+import { recordAccepted, wasAccepted } from "./accepted-batches.js";
 import { recordUsage } from "./usage-accounting.js";
 import type { UsageTally } from "./usage-tally.js";
 
@@ -14,6 +15,8 @@ export interface IngestResult {
   /** Sum of the rows' _BilledSize, as Usage counts it. */
   readonly billedBytes: number;
   readonly elapsedMs: number;
+  /** True when the batch id had been accepted before: nothing was stored this time. */
+  readonly duplicate: boolean;
 }
 
 export interface IngestOptions {
@@ -27,6 +30,11 @@ export interface IngestOptions {
   readonly parseInWorker?: boolean;
   /** What the workspace adds to records at ingestion (geolocation, threat intelligence). */
   readonly enrichment?: Enrichment;
+  /**
+   * Makes a retried batch harmless: the id is stored in the batch's own transaction, and a batch whose id
+   * was accepted before (even before a restart) stores nothing and reports itself as a duplicate.
+   */
+  readonly batchId?: string;
 }
 
 /** The one table name check, so that every entry point words it the same way. */
@@ -56,16 +64,21 @@ export async function ingestBatch(
   options: IngestOptions = {},
 ): Promise<IngestResult> {
   const table = resolveTableName(tableName);
-  return runBatch(store, table, async (appender) => {
-    const checker = new RowChecker(table, store.workspaceId, arrivalTimeMs(options), options.enrichment);
-    const checkHeader = checker.checkColumnNames.bind(checker);
-    for (const source of sources) {
-      for await (const rows of source.rows(checkHeader)) {
-        for (const row of rows) checker.write(row, source.name, source.encoding, appender);
+  return runBatch(
+    store,
+    table,
+    async (appender) => {
+      const checker = new RowChecker(table, store.workspaceId, arrivalTimeMs(options), options.enrichment);
+      const checkHeader = checker.checkColumnNames.bind(checker);
+      for (const source of sources) {
+        for await (const rows of source.rows(checkHeader)) {
+          for (const row of rows) checker.write(row, source.name, source.encoding, appender);
+        }
       }
-    }
-    return { rows: checker.rows, tally: checker.tally };
-  });
+      return { rows: checker.rows, tally: checker.tally };
+    },
+    options.batchId,
+  );
 }
 
 export function arrivalTimeMs(options: IngestOptions): number {
@@ -80,6 +93,7 @@ export async function runBatch(
   store: WorkspaceStore,
   table: StoredTableName,
   fill: (appender: RowAppender) => Promise<BatchFill>,
+  batchId?: string,
 ): Promise<IngestResult> {
   return serialized(store, async () => {
     const started = performance.now();
@@ -88,12 +102,23 @@ export async function runBatch(
       await connection.run("BEGIN TRANSACTION");
       let appender: RowAppender | undefined;
       try {
+        if (batchId !== undefined && (await wasAccepted(connection, batchId))) {
+          await connection.run("ROLLBACK");
+          return { table, rows: 0, billedBytes: 0, elapsedMs: performance.now() - started, duplicate: true };
+        }
         appender = await RowAppender.open(connection, tables[table]);
         const { rows, tally } = await fill(appender);
         appender.close();
         await recordUsage(connection, store.workspaceId, table, tally);
+        if (batchId !== undefined) await recordAccepted(connection, batchId, table, rows);
         await connection.run("COMMIT");
-        return { table, rows, billedBytes: tally.totalBytes, elapsedMs: performance.now() - started };
+        return {
+          table,
+          rows,
+          billedBytes: tally.totalBytes,
+          elapsedMs: performance.now() - started,
+          duplicate: false,
+        };
       } catch (error) {
         appender?.abort();
         // A failed COMMIT has already ended the transaction; the original error is the one to report.

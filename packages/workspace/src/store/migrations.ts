@@ -21,7 +21,20 @@ const migrations: readonly Migration[] = [
       for (const name of storedTableNames) await connection.run(createTableSql(tables[name]));
     },
   },
+  {
+    version: 2,
+    describe: "the ids of accepted agent batches, so that a retried batch is stored once",
+    async up(connection) {
+      await connection.run(
+        `CREATE TABLE IF NOT EXISTS ${quoteIdent(acceptedBatchesTable)} (batch_id VARCHAR PRIMARY KEY, ` +
+          "table_name VARCHAR NOT NULL, row_count BIGINT NOT NULL, accepted_at TIMESTAMP NOT NULL)",
+      );
+    },
+  },
 ];
+
+/** Batch ids an agent sent and the workspace stored; kept as long as the rows they carried. */
+export const acceptedBatchesTable = "svcmap_agent_batches";
 
 export const currentSchemaVersion = migrations.length;
 

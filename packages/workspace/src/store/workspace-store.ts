@@ -4,7 +4,7 @@ import { totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { storedTableNames } from "@svcmap/model";
-import { migrate, writeMeta } from "./migrations.js";
+import { acceptedBatchesTable, migrate, writeMeta } from "./migrations.js";
 import { quoteIdent, quoteNumber, quoteString } from "./quote.js";
 
 export interface StoreOptions {
@@ -89,6 +89,10 @@ export class WorkspaceStore {
         );
         deleted += Number(result.rowsChanged);
       }
+      // A batch retried after its rows are gone would be stored again, but no agent retries that long.
+      await connection.run(
+        `DELETE FROM ${quoteIdent(acceptedBatchesTable)} WHERE ${quoteIdent("accepted_at")} < ${cutoff}`,
+      );
       return deleted;
     });
   }

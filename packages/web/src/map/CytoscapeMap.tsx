@@ -101,7 +101,7 @@ export function CytoscapeMap({
       cy.add([...elements]);
     });
     if (elements.length > 0) {
-      cy.layout({
+      const layout = cy.layout({
         name: "fcose",
         animate: false,
         randomize: true,
@@ -110,12 +110,15 @@ export function CytoscapeMap({
         idealEdgeLength: () => 90,
         nodeRepulsion: () => 6500,
         padding: 40,
-      } as cytoscape.LayoutOptions).run();
+      } as cytoscape.LayoutOptions);
       // A small map fitted to the screen would be drawn huge; keep it at a readable size instead.
-      if (cy.zoom() > 1.25) {
-        cy.zoom(1.25);
-        cy.center();
-      }
+      layout.one("layoutstop", () => {
+        if (cy.zoom() > 1.25) {
+          cy.zoom(1.25);
+          cy.center();
+        }
+      });
+      layout.run();
     }
     cy.container()?.setAttribute("data-ready", "true");
   }, [elements]);

@@ -177,7 +177,7 @@ function Sparkline({ series }: { series: MetricSeries }) {
   const points = values
     .map(
       (v, i) =>
-        `${(i / Math.max(1, values.length - 1)) * w},${h - ((v - min) / (max - min || 1)) * (h - 4) - 2}`,
+        `${(i / Math.max(1, values.length - 1)) * w},${max === min ? h / 2 : h - ((v - min) / (max - min)) * (h - 4) - 2}`,
     )
     .join(" ");
   const title = metricTitles[series.name] ?? `${series.namespace} ${series.name}`;

@@ -205,7 +205,10 @@ function GroupsPanel({ groups, currentGroup, onOpenGroup, onGroupsChanged, machi
                   <button type="button" className="link-button" onClick={() => onOpenGroup(g.id)}>
                     {g.name}
                   </button>
-                  <span className="muted"> {g.machines.length} machines</span>
+                  <span className="muted">
+                    {" "}
+                    {g.machines.length} machine{g.machines.length === 1 ? "" : "s"}
+                  </span>
                   <button
                     type="button"
                     className="small"

@@ -162,7 +162,7 @@ export function mapStylesheet(): StylesheetJson {
       },
     },
     {
-      selector: "node.machine, node.processGroup, node.aggregate:parent",
+      selector: "node.machine, node.processGroup",
       style: {
         shape: "round-rectangle",
         "text-valign": "top",
@@ -235,6 +235,19 @@ export function mapStylesheet(): StylesheetJson {
         "text-valign": "center",
         "background-color": c.raised,
         "border-color": c.accent,
+      },
+    },
+    {
+      selector: "node.aggregate:parent",
+      style: {
+        shape: "round-rectangle",
+        "text-valign": "top",
+        "text-halign": "center",
+        "text-margin-y": -4,
+        "font-weight": "bold",
+        "background-color": c.sunken,
+        "background-opacity": 0.5,
+        padding: "14px",
       },
     },
     { selector: "node.failing", style: { "border-color": c.danger, "border-width": 2 } },

@@ -3,3 +3,4 @@ export * from "./tables.js";
 export * from "./legacy-views.js";
 export * from "./ids.js";
 export * from "./timespan.js";
+export * from "./map-api.js";

@@ -4,3 +4,4 @@ export * from "./http/index.js";
 export * from "./ingest/index.js";
 export * from "./simulate/index.js";
 export * from "./enrich/index.js";
+export * from "./map/index.js";

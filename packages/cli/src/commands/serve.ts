@@ -12,6 +12,8 @@ import {
   defaultPort,
   defaultRetentionDays,
   KqlEngine,
+  MachineGroupStore,
+  mapApiPlugin,
   ServerStartError,
   webUiPlugin,
   type TlsFiles,
@@ -35,7 +37,7 @@ const usage = `usage: svcmap serve [--data DIR] [--port N] [--host H] [--tls-cer
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 export const command: Command = {
-  summary: "run the workspace server (query API, health)",
+  summary: "run the workspace server (query API, map API, web UI, health)",
   run: (args) => runCommand(usage, () => serve(args)),
 };
 
@@ -74,6 +76,7 @@ export async function serve(args: readonly string[]): Promise<number> {
   });
   try {
     const keys = await ApiKeyStore.open(store);
+    const groups = await MachineGroupStore.open(store);
     const engine = new KqlEngine(store);
     // The first query builds Kusto's schema model synchronously, which holds up every other request (and
     // signal) for seconds; paying for it before listening keeps that out of the first caller's way.
@@ -86,7 +89,7 @@ export async function serve(args: readonly string[]): Promise<number> {
       port,
       ...(tls === undefined ? {} : { tls }),
       logger: { level },
-      plugins: [agentIngestRoutes({ store }), ...webUiPlugins()],
+      plugins: [agentIngestRoutes({ store }), mapApiPlugin({ engine, groups }), ...webUiPlugins()],
     });
     const url = await server.listen();
     store.startRetention(undefined, (error) => server.app.log.error({ err: error }, "retention failed"));

@@ -9,12 +9,12 @@ import { quoteIdent, quoteNumber, quoteString } from "../store/quote.js";
 export const apiKeyRoles = ["reader", "contributor", "agent"] as const;
 export type ApiKeyRole = (typeof apiKeyRoles)[number];
 
-/** What a request may do: run queries, or send data in. */
-export type Permission = "query" | "ingest";
+/** What a request may do: run queries, send data in, or change what the workspace keeps (machine groups). */
+export type Permission = "query" | "ingest" | "configure";
 
 const grants: Readonly<Record<ApiKeyRole, readonly Permission[]>> = {
   reader: ["query"],
-  contributor: ["query", "ingest"],
+  contributor: ["query", "ingest", "configure"],
   agent: ["ingest"],
 };
 

@@ -19,7 +19,11 @@ declare module "fastify" {
   }
 }
 
-const verbs: Readonly<Record<Permission, string>> = { query: "run queries", ingest: "send data" };
+const verbs: Readonly<Record<Permission, string>> = {
+  query: "run queries",
+  ingest: "send data",
+  configure: "change the workspace's settings",
+};
 
 export class Authenticator {
   constructor(

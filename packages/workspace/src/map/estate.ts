@@ -1,0 +1,203 @@
+// The estate view: too many machines to draw one by one, so machines are aggregated by site (the DNS domain
+// of the computer name), subnet (/24 of the first IPv4 address) or machine group, with the traffic between
+// the aggregates. Opening one aggregate (`within`) draws its machines individually and leaves the rest
+// aggregated, which is how a user drills down from the whole estate to one server.
+
+import type { EstateAggregation, EstateResponse, MapEdge, MapNode } from "@svcmap/model";
+import { kqlString } from "./kql-literal.js";
+import type { MachineGroup } from "./machine-groups.js";
+import {
+  inventoryLookback,
+  MapQuerySet,
+  num,
+  rangeOf,
+  str,
+  windowLets,
+  type MapWindow,
+} from "./map-query.js";
+
+export const estateAggregations: readonly EstateAggregation[] = ["site", "subnet", "group"];
+export const unmonitoredPrivate = "(unmonitored, private)";
+export const internet = "(internet)";
+export const noGroup = "(no group)";
+
+function aggregateKql(
+  by: EstateAggregation,
+  groups: readonly MachineGroup[],
+): { lets: string; expr: string } {
+  if (by === "site") {
+    return {
+      lets: "",
+      expr: `iff(indexof(Computer, ".") > 0, substring(Computer, indexof(Computer, ".") + 1), "(no domain)")`,
+    };
+  }
+  if (by === "subnet") {
+    return {
+      lets: "",
+      expr: `strcat(extract(@"^(\\d+\\.\\d+\\.\\d+)\\.", 1, tostring(todynamic(Ipv4Addresses)[0])), ".0/24")`,
+    };
+  }
+  // A machine in several groups is drawn in the first by name, so each machine is drawn once.
+  const first = new Map<string, string>();
+  for (const g of [...groups].sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const m of g.machines) if (!first.has(m)) first.set(m, g.name);
+  }
+  const rows = [...first].map(([m, g]) => `${kqlString(m)}, ${kqlString(g)}`);
+  return {
+    lets: `let membership = datatable(GroupMachine: string, GroupName: string) [${rows.join(", ")}];\n`,
+    expr: `iff(isempty(GroupName), ${kqlString(noGroup)}, GroupName)`,
+  };
+}
+
+export function estateMachinesKql(
+  window: MapWindow,
+  by: EstateAggregation,
+  groups: readonly MachineGroup[],
+): string {
+  const { lets, expr } = aggregateKql(by, groups);
+  const join =
+    by === "group" ? "| join kind=leftouter membership on $left.Machine == $right.GroupMachine\n" : "";
+  return (
+    windowLets(window) +
+    lets +
+    `VMComputer
+| where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
+| summarize arg_max(TimeGenerated, Computer, DisplayName, Ipv4Addresses) by Machine
+${join}| extend Aggregate = ${expr}
+| project Machine, Computer, DisplayName, Ipv4Addresses, Aggregate
+| order by Aggregate asc, Computer asc`
+  );
+}
+
+export function estateTrafficKql(
+  window: MapWindow,
+  by: EstateAggregation,
+  groups: readonly MachineGroup[],
+  within: string,
+): string {
+  const { lets, expr } = aggregateKql(by, groups);
+  const join =
+    by === "group" ? "| join kind=leftouter membership on $left.Machine == $right.GroupMachine\n" : "";
+  const opened = kqlString(within);
+  return (
+    windowLets(window) +
+    lets +
+    `let machines = VMComputer
+| where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
+| summarize arg_max(TimeGenerated, Computer, Ipv4Addresses) by Machine
+${join}| extend Aggregate = ${expr}
+| project Machine, Node = iff(Aggregate == ${opened}, Machine, Aggregate);
+let addresses = VMComputer
+| where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
+| summarize arg_max(TimeGenerated, Ipv4Addresses) by Machine
+| mv-expand Ip = todynamic(Ipv4Addresses) to typeof(string)
+| summarize RemoteMachine = min(Machine) by Ip;
+VMConnection
+| where TimeGenerated >= start and TimeGenerated < end
+| summarize Links = sum(LinksEstablished), FailedLinks = sum(LinksFailed), BytesSent = sum(BytesSent), BytesReceived = sum(BytesReceived), Responses = sum(Responses), ResponseTimeSum = sum(ResponseTimeSum) by Machine, Direction, RemoteIp, DestinationPort
+| where not(RemoteIp startswith "127." or RemoteIp == "::1")
+| join kind=leftouter addresses on $left.RemoteIp == $right.Ip
+// A connection between monitored machines is reported at both ends: its outbound record stands for it.
+| where Direction == "outbound" or isempty(RemoteMachine)
+| join kind=inner machines on Machine
+| join kind=leftouter (machines | project RemoteMachine = Machine, RemoteNode = Node) on RemoteMachine
+| extend Remote = iff(isnotempty(RemoteMachine), RemoteNode, iff(ipv4_is_private(RemoteIp), ${kqlString(unmonitoredPrivate)}, ${kqlString(internet)}))
+| extend Source = iff(Direction == "outbound", Node, Remote), Target = iff(Direction == "outbound", Remote, Node)
+| where Source != Target
+| summarize Links = sum(Links), FailedLinks = sum(FailedLinks), BytesSent = sum(BytesSent), BytesReceived = sum(BytesReceived), Responses = sum(Responses), ResponseTimeSum = sum(ResponseTimeSum), Ports = make_set(DestinationPort, 20) by Source, Target
+| order by Source asc, Target asc`
+  );
+}
+
+export async function estateMap(
+  queries: MapQuerySet,
+  window: MapWindow,
+  by: EstateAggregation,
+  groups: readonly MachineGroup[],
+  within = "",
+): Promise<EstateResponse> {
+  const [machines, traffic] = await Promise.all([
+    queries.rows("machines", estateMachinesKql(window, by, groups)),
+    queries.rows("traffic", estateTrafficKql(window, by, groups, within)),
+  ]);
+  const nodes = new Map<string, MapNode>();
+  for (const m of machines) {
+    const aggregate = str(m["Aggregate"]);
+    const machine = str(m["Machine"]);
+    if (aggregate === within && within !== "") {
+      nodes.set(`aggregate:${aggregate}`, {
+        id: `aggregate:${aggregate}`,
+        kind: "aggregate",
+        label: aggregate,
+        count: machines.filter((x) => str(x["Aggregate"]) === aggregate).length,
+        focus: true,
+      });
+      nodes.set(`machine:${machine}`, {
+        id: `machine:${machine}`,
+        kind: "machine",
+        label: str(m["DisplayName"]) || str(m["Computer"]) || machine,
+        machine,
+        parent: `aggregate:${aggregate}`,
+      });
+    } else {
+      const existing = nodes.get(`aggregate:${aggregate}`);
+      nodes.set(`aggregate:${aggregate}`, {
+        id: `aggregate:${aggregate}`,
+        kind: "aggregate",
+        label: aggregate,
+        count: (existing?.count ?? 0) + 1,
+      });
+    }
+  }
+  const idOf = (node: string): string => {
+    if (node === unmonitoredPrivate || node === internet) {
+      const id = `external:${node}`;
+      if (!nodes.has(id))
+        nodes.set(id, { id, kind: node === internet ? "serverPortGroup" : "clientGroup", label: node });
+      return id;
+    }
+    return node.startsWith("m-") && nodes.has(`machine:${node}`) ? `machine:${node}` : `aggregate:${node}`;
+  };
+  const edges: MapEdge[] = traffic.map((t) => {
+    const source = idOf(str(t["Source"]));
+    const target = idOf(str(t["Target"]));
+    const responses = num(t["Responses"]);
+    let ports: number[] = [];
+    try {
+      const parsed: unknown = JSON.parse(str(t["Ports"]) || "[]");
+      if (Array.isArray(parsed))
+        ports = parsed
+          .map(Number)
+          .filter(Number.isFinite)
+          .sort((a, b) => a - b);
+    } catch {
+      ports = [];
+    }
+    return {
+      id: `${source}->${target}`,
+      source,
+      target,
+      links: num(t["Links"]),
+      failedLinks: num(t["FailedLinks"]),
+      bytesSent: num(t["BytesSent"]),
+      bytesReceived: num(t["BytesReceived"]),
+      responseTimeMs: responses === 0 ? null : num(t["ResponseTimeSum"]) / responses,
+      ports,
+      workedBefore: false,
+    };
+  });
+  for (const e of edges) {
+    if (e.failedLinks === 0) continue;
+    const node = nodes.get(e.source);
+    if (node !== undefined)
+      nodes.set(node.id, { ...node, failedLinks: (node.failedLinks ?? 0) + e.failedLinks });
+  }
+  return {
+    range: rangeOf(window),
+    by,
+    ...(within === "" ? {} : { within }),
+    nodes: [...nodes.values()],
+    edges,
+    queries: queries.queries,
+  };
+}

@@ -3,3 +3,4 @@ export * from "./kql/index.js";
 export * from "./http/index.js";
 export * from "./ingest/index.js";
 export * from "./simulate/index.js";
+export * from "./saved/index.js";

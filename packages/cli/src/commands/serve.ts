@@ -14,6 +14,8 @@ import {
   ServerStartError,
   webUiPlugin,
   type TlsFiles,
+  SavedItemStore,
+  savedItemRoutes,
 } from "@svcmap/workspace";
 import type { Command } from "../main.js";
 import { defaultDataDir, openStore, runCommand, UsageError } from "./workspace-access.js";
@@ -73,7 +75,8 @@ export async function serve(args: readonly string[]): Promise<number> {
   });
   try {
     const keys = await ApiKeyStore.open(store);
-    const engine = new KqlEngine(store);
+    const saved = await SavedItemStore.open(store);
+    const engine = new KqlEngine(store, saved);
     // The first query builds Kusto's schema model synchronously, which holds up every other request (and
     // signal) for seconds; paying for it before listening keeps that out of the first caller's way.
     await engine.run("print 1");
@@ -85,7 +88,7 @@ export async function serve(args: readonly string[]): Promise<number> {
       port,
       ...(tls === undefined ? {} : { tls }),
       logger: { level },
-      plugins: webUiPlugins(),
+      plugins: [savedItemRoutes(saved), ...webUiPlugins()],
     });
     const url = await server.listen();
     store.startRetention(undefined, (error) => server.app.log.error({ err: error }, "retention failed"));

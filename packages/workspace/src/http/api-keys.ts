@@ -9,12 +9,12 @@ import { quoteIdent, quoteNumber, quoteString } from "../store/quote.js";
 export const apiKeyRoles = ["reader", "contributor", "agent"] as const;
 export type ApiKeyRole = (typeof apiKeyRoles)[number];
 
-/** What a request may do: run queries, or send data in. */
-export type Permission = "query" | "ingest";
+/** What a request may do: run queries, send data in, or save queries, functions and workbooks. */
+export type Permission = "query" | "ingest" | "save";
 
 const grants: Readonly<Record<ApiKeyRole, readonly Permission[]>> = {
   reader: ["query"],
-  contributor: ["query", "ingest"],
+  contributor: ["query", "ingest", "save"],
   agent: ["ingest"],
 };
 

@@ -19,7 +19,11 @@ declare module "fastify" {
   }
 }
 
-const verbs: Readonly<Record<Permission, string>> = { query: "run queries", ingest: "send data" };
+const verbs: Readonly<Record<Permission, string>> = {
+  query: "run queries",
+  ingest: "send data",
+  save: "save queries, functions and workbooks",
+};
 
 export class Authenticator {
   constructor(

@@ -9,3 +9,4 @@ export * from "./response-body.js";
 export * from "./result-format.js";
 export * from "./server.js";
 export * from "./web-ui.js";
+export * from "./saved-routes.js";

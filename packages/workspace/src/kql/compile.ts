@@ -17,8 +17,12 @@ export interface CompiledQuery {
 }
 
 /** parse + analyse → lower: KQL text to relations. Throws QueryError with Kusto's diagnostics. */
-export function compile(query: string, nowMicros: bigint): CompiledQuery {
-  const analysed = analyse(query);
+export function compile(
+  query: string,
+  nowMicros: bigint,
+  globals?: Kusto.Language.GlobalState,
+): CompiledQuery {
+  const analysed = analyse(query, globals);
   const ctx = new LoweringContext(analysed.text, nowMicros);
   const statements = new QueryLowerer(ctx)
     .lowerQuery(analysed.root)

@@ -13,11 +13,13 @@ export interface AnalysedQuery {
 /**
  * Parses and analyses a query with Kusto's own parser. Kusto's error diagnostics become the user's error,
  * with positions. Two forms that older workspaces accepted and the seed documents use are rewritten first
- * (see `compatibilityRewrites`).
+ * (see `compatibilityRewrites`). `globals` adds the workspace's stored functions to its tables.
  */
-export function analyse(text: string): AnalysedQuery {
+export function analyse(
+  text: string,
+  globals: Kusto.Language.GlobalState = workspaceGlobalState(),
+): AnalysedQuery {
   const language = kustoLanguage();
-  const globals = workspaceGlobalState();
   let current = text;
   let code = language.KustoCode.ParseAndAnalyze(current, globals);
   if (code === null) throw new QueryError("SyntaxError", "the query could not be parsed");

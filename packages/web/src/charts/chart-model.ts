@@ -159,6 +159,16 @@ export function chartModel(table: QueryTable, spec: RenderSpec, colors: ChartCol
 
   let groups = groupsOf(table, layout);
   const categories = [...new Set(table.rows.map((r) => String(r[layout.x] ?? "")))];
+  // Datetimes on a category axis (a column per day) read better without their midnight time.
+  const categoryLabels =
+    xType === "datetime"
+      ? categories.map((c) =>
+          c
+            .replace(/T00:00:00(\.0+)?Z$/, "")
+            .replace("T", " ")
+            .replace(/Z$/, ""),
+        )
+      : categories;
   if (timeAxis) {
     groups = groups.map((g) => ({
       ...g,
@@ -195,6 +205,7 @@ export function chartModel(table: QueryTable, spec: RenderSpec, colors: ChartCol
       type: seriesType,
       data,
       ...(stacked && seriesType !== "scatter" ? { stack: "total" } : {}),
+      ...(seriesType === "bar" ? { barMaxWidth: 64 } : {}),
       ...(area ? { areaStyle: { opacity: stacked ? 0.7 : 0.3 } } : {}),
       ...(seriesType === "line" ? { showSymbol: g.points.length <= 60, connectNulls: false } : {}),
       ...(seriesType === "scatter" ? { symbolSize: 8 } : {}),
@@ -202,6 +213,7 @@ export function chartModel(table: QueryTable, spec: RenderSpec, colors: ChartCol
   });
 
   const style = axisStyle(colors);
+  const horizontal = spec.chart === "barchart";
   const xAxis = {
     ...style,
     type: categorical
@@ -213,7 +225,19 @@ export function chartModel(table: QueryTable, spec: RenderSpec, colors: ChartCol
             ? "log"
             : "value"
           : "category",
-    ...(categorical || (!timeAxis && !valueAxis) ? { data: categories } : {}),
+    ...(categorical || (!timeAxis && !valueAxis) ? { data: categoryLabels } : {}),
+    // Every category keeps its label: tilted when there are many, cut short when long.
+    ...(categorical
+      ? {
+          axisLabel: {
+            ...style.axisLabel,
+            interval: 0,
+            rotate: !horizontal && categories.length > 6 ? 30 : 0,
+            width: 160,
+            overflow: "truncate",
+          },
+        }
+      : {}),
     name: spec.xtitle ?? xColumn?.name ?? "",
     nameLocation: "middle",
     nameGap: 28,
@@ -225,7 +249,6 @@ export function chartModel(table: QueryTable, spec: RenderSpec, colors: ChartCol
     ...(spec.ymin === undefined ? {} : { min: spec.ymin }),
     ...(spec.ymax === undefined ? (percent ? { max: 100 } : {}) : { max: spec.ymax }),
   };
-  const horizontal = spec.chart === "barchart";
   const option: EChartsOption = {
     ...common(spec, colors, series.length),
     grid: {
@@ -236,7 +259,10 @@ export function chartModel(table: QueryTable, spec: RenderSpec, colors: ChartCol
       containLabel: true,
     },
     xAxis: (horizontal ? { ...yAxis, nameLocation: "middle", nameGap: 28 } : xAxis) as EChartsOption["xAxis"],
-    yAxis: (horizontal ? { ...xAxis, inverse: true } : yAxis) as EChartsOption["yAxis"],
+    // A horizontal bar chart's category names stand beside the bars; an axis title there would cover them.
+    yAxis: (horizontal
+      ? { ...xAxis, name: spec.xtitle ?? "", inverse: true }
+      : yAxis) as EChartsOption["yAxis"],
     ...(seriesType === "scatter" ? { tooltip: { trigger: "item", confine: true } } : {}),
     series,
   };

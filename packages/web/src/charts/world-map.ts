@@ -5,13 +5,14 @@ import * as echarts from "echarts";
 import { feature } from "topojson-client";
 import type { GeometryCollection, Topology } from "topojson-specification";
 import { worldMapName } from "./chart-model.js";
+import { flatWorld } from "./world-geometry.js";
 
 let registered: Promise<void> | undefined;
 
 export function registerWorldMap(): Promise<void> {
   registered ??= import("world-atlas/countries-50m.json").then((module) => {
     const topology = (module as { default: unknown }).default as Topology<{ countries: GeometryCollection }>;
-    const countries = feature(topology, topology.objects.countries);
+    const countries = flatWorld(feature(topology, topology.objects.countries));
     echarts.registerMap(worldMapName, countries as unknown as Parameters<typeof echarts.registerMap>[1]);
   });
   return registered;

@@ -27,9 +27,16 @@ function prettyDynamic(value: unknown): string {
   }
 }
 
-function initialWidth(name: string, type: string): number {
-  const base = Math.max(name.length, type.length + 2) * 8 + 32;
-  return Math.min(Math.max(base, type === "datetime" ? 190 : 90), 360);
+/** A column's starting width: its header or the longer of its first values, within bounds. */
+function initialWidth(table: QueryTable, column: number): number {
+  const { name, type } = table.columns[column] ?? { name: "", type: "" };
+  const header = (name.length + type.length) * 7.5 + 40;
+  const lengths = table.rows
+    .slice(0, 100)
+    .map((row) => cellText(row[column]).length)
+    .sort((a, b) => a - b);
+  const typical = lengths[Math.floor(lengths.length * 0.9)] ?? 0;
+  return Math.round(Math.min(Math.max(header, typical * 7.5 + 20, 70), 420));
 }
 
 /**
@@ -39,7 +46,7 @@ function initialWidth(name: string, type: string): number {
  */
 export function ResultsGrid({ table, label, maxHeight = "100%" }: Props) {
   const [order, setOrder] = useState<SortOrder | undefined>();
-  const [widths, setWidths] = useState(() => table.columns.map((c) => initialWidth(c.name, c.type)));
+  const [widths, setWidths] = useState(() => table.columns.map((_, i) => initialWidth(table, i)));
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
   const [selected, setSelected] = useState<{ row: number; column: number } | undefined>();
   const [copied, setCopied] = useState("");

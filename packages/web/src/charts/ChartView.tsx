@@ -56,7 +56,10 @@ export function ChartView({ table, spec, height = 360 }: Props) {
       place();
       chart.on("georoam", place);
     }
-    element.dataset["drawn"] = "true";
+    // ECharts paints on the next animation frame; "finished" says the canvas now shows the option.
+    chart.on("finished", () => {
+      element.dataset["drawn"] = "true";
+    });
     const resize = new ResizeObserver(() => chart.resize());
     resize.observe(element);
     return () => {

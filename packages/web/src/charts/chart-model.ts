@@ -380,7 +380,7 @@ function mapModel(table: QueryTable, spec: RenderSpec, colors: ChartColors): Cha
           value: [p.longitude, p.latitude, p.value, p.rows],
         })),
         symbolSize: (value: number[]) => 6 + 30 * Math.sqrt((value[2] ?? 0) / largest),
-        itemStyle: { color: "#e8590c", opacity: 0.85, borderColor: "#ffffff", borderWidth: 1 },
+        itemStyle: { color: "#e8590c", opacity: 0.8, borderColor: "#a63c06", borderWidth: 1 },
         tooltip: {
           formatter: (params: unknown) => {
             const { name, value } = params as { name: string; value: number[] };

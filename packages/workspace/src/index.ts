@@ -5,3 +5,4 @@ export * from "./ingest/index.js";
 export * from "./simulate/index.js";
 export * from "./enrich/index.js";
 export * from "./map/index.js";
+export * from "./saved/index.js";

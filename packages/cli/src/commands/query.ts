@@ -15,6 +15,7 @@ import {
   type ErrorInfo,
   type OutputFormat,
   type QueryResponseBody,
+  SavedItemStore,
 } from "@svcmap/workspace";
 import type { Command } from "../main.js";
 import { defaultDataDir, openStore, runCommand, UsageError } from "./workspace-access.js";
@@ -97,7 +98,7 @@ async function runLocally(
 ): Promise<Outcome> {
   const store = await openStore({ dataDir });
   try {
-    const engine = new KqlEngine(store);
+    const engine = new KqlEngine(store, await SavedItemStore.open(store));
     const result = await engine.run(text, {
       ...(now === undefined ? {} : { now }),
       ...(timespan === undefined ? {} : { timespan }),

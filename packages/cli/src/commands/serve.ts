@@ -17,6 +17,8 @@ import {
   ServerStartError,
   webUiPlugin,
   type TlsFiles,
+  SavedItemStore,
+  savedItemRoutes,
 } from "@svcmap/workspace";
 import type { Command } from "../main.js";
 import { defaultDataDir, openStore, runCommand, UsageError } from "./workspace-access.js";
@@ -77,7 +79,8 @@ export async function serve(args: readonly string[]): Promise<number> {
   try {
     const keys = await ApiKeyStore.open(store);
     const groups = await MachineGroupStore.open(store);
-    const engine = new KqlEngine(store);
+    const saved = await SavedItemStore.open(store);
+    const engine = new KqlEngine(store, saved);
     // The first query builds Kusto's schema model synchronously, which holds up every other request (and
     // signal) for seconds; paying for it before listening keeps that out of the first caller's way.
     await engine.run("print 1");
@@ -89,7 +92,12 @@ export async function serve(args: readonly string[]): Promise<number> {
       port,
       ...(tls === undefined ? {} : { tls }),
       logger: { level },
-      plugins: [agentIngestRoutes({ store }), mapApiPlugin({ engine, groups }), ...webUiPlugins()],
+      plugins: [
+        agentIngestRoutes({ store }),
+        mapApiPlugin({ engine, groups }),
+        savedItemRoutes(saved),
+        ...webUiPlugins(),
+      ],
     });
     const url = await server.listen();
     store.startRetention(undefined, (error) => server.app.log.error({ err: error }, "retention failed"));

@@ -9,7 +9,10 @@ import { quoteIdent, quoteNumber, quoteString } from "../store/quote.js";
 export const apiKeyRoles = ["reader", "contributor", "agent"] as const;
 export type ApiKeyRole = (typeof apiKeyRoles)[number];
 
-/** What a request may do: run queries, send data in, or change what the workspace keeps (machine groups). */
+/**
+ * What a request may do: run queries, send data in, or change what the workspace keeps for its users (machine
+ * groups, saved queries, stored functions, workbooks).
+ */
 export type Permission = "query" | "ingest" | "configure";
 
 const grants: Readonly<Record<ApiKeyRole, readonly Permission[]>> = {

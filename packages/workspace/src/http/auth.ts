@@ -22,7 +22,7 @@ declare module "fastify" {
 const verbs: Readonly<Record<Permission, string>> = {
   query: "run queries",
   ingest: "send data",
-  configure: "change the workspace's settings",
+  configure: "change what the workspace keeps (machine groups, saved queries, functions, workbooks)",
 };
 
 export class Authenticator {

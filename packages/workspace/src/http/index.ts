@@ -10,3 +10,4 @@ export * from "./result-format.js";
 export * from "./server.js";
 export * from "./agent-ingest-routes.js";
 export * from "./web-ui.js";
+export * from "./saved-routes.js";

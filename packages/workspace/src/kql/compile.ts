@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { analyse } from "./analyse/analyse.js";
+import { workspaceGlobalState } from "./analyse/global-state.js";
 import { aggregateBelowJoins } from "./lower/aggregate-below-join.js";
 import { LoweringContext } from "./lower/context.js";
 import type { Rel } from "./lower/ir.js";
@@ -20,15 +21,25 @@ export interface CompiledQuery {
 
 /**
  * Compiled queries that do not read now(), by text: walking Kusto's tree costs 0.2–4 ms a query, and the
- * relations are immutable, so runs can share them. A query that reads now() is lowered for each run.
+ * relations are immutable, so runs can share them. A query that reads now() is lowered for each run. Stored
+ * functions are part of the GlobalState, so each GlobalState has its own cache.
  */
-const timeless = new LRUCache<string, CompiledQuery>({ max: 512 });
+const timelessByGlobals = new WeakMap<Kusto.Language.GlobalState, LRUCache<string, CompiledQuery>>();
 
 /** parse + analyse → lower: KQL text to relations. Throws QueryError with Kusto's diagnostics. */
-export function compile(query: string, nowMicros: bigint): CompiledQuery {
+export function compile(
+  query: string,
+  nowMicros: bigint,
+  globals: Kusto.Language.GlobalState = workspaceGlobalState(),
+): CompiledQuery {
+  let timeless = timelessByGlobals.get(globals);
+  if (timeless === undefined) {
+    timeless = new LRUCache<string, CompiledQuery>({ max: 512 });
+    timelessByGlobals.set(globals, timeless);
+  }
   const cached = timeless.get(query);
   if (cached !== undefined) return cached;
-  const analysed = analyse(query);
+  const analysed = analyse(query, globals);
   const ctx = new LoweringContext(analysed.text, nowMicros);
   const statements = new QueryLowerer(ctx)
     .lowerQuery(analysed.root)

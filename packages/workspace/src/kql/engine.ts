@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { WorkspaceStore } from "../store/workspace-store.js";
+import { globalStateWith, type StoredFunctionSource } from "./analyse/stored-functions.js";
 import { compile, type CompiledQuery } from "./compile.js";
 import { QueryError } from "./errors.js";
 import { call, childrenOf, lit, mapChildren, type Rel } from "./lower/ir.js";
@@ -14,7 +15,11 @@ export const defaultLimits: Limits = { timeoutMs: 60_000, maxRows: 500_000, maxB
 
 /** Compiles and runs KQL over one workspace. One engine per store; safe to use from many requests at once. */
 export class KqlEngine {
-  constructor(readonly store: WorkspaceStore) {}
+  constructor(
+    readonly store: WorkspaceStore,
+    /** The workspace's stored functions, callable from every query. */
+    private readonly functions?: StoredFunctionSource,
+  ) {}
 
   /** KQL to SQL without running it: for tests, explain and the golden files. */
   toSql(query: string, options: QueryOptions = {}): string[] {
@@ -33,7 +38,8 @@ export class KqlEngine {
   compile(query: string, options: QueryOptions = {}): CompiledQuery {
     const now = options.now ?? new Date();
     const nowMicros = BigInt(now.getTime()) * 1000n;
-    const compiled = compile(query, nowMicros);
+    const stored = this.functions?.current() ?? [];
+    const compiled = compile(query, nowMicros, stored.length > 0 ? globalStateWith(stored) : undefined);
     if (options.timespan === undefined) return compiled;
     const window = resolveTimespan(options.timespan, now);
     return {

@@ -13,28 +13,36 @@ export interface AnalysedQuery {
 
 /**
  * Analysed queries by text. Parsing and binding is most of a small query's cost (2–30 ms), dashboards and
- * the map repeat the same texts, and the result depends on nothing else: the schema is fixed and now() is
- * bound later, in lowering. Lowering only reads the tree, so one analysis serves every run.
+ * the map repeat the same texts, and the result depends on nothing else but the GlobalState it was bound against (the schema and
+ * the stored functions; a new one is built only when functions change), and now() is bound later, in
+ * lowering. Lowering only reads the tree, so one analysis serves every run.
  */
-const analysed = new LRUCache<string, AnalysedQuery>({ max: 512 });
+const analysedByGlobals = new WeakMap<Kusto.Language.GlobalState, LRUCache<string, AnalysedQuery>>();
 
 /**
  * Parses and analyses a query with Kusto's own parser, or returns the analysis of the same text done
  * before. Kusto's error diagnostics become the user's error,
  * with positions. Two forms that older workspaces accepted and the seed documents use are rewritten first
- * (see `compatibilityRewrites`).
+ * (see `compatibilityRewrites`). `globals` adds the workspace's stored functions to its tables.
  */
-export function analyse(text: string): AnalysedQuery {
-  const cached = analysed.get(text);
+export function analyse(
+  text: string,
+  globals: Kusto.Language.GlobalState = workspaceGlobalState(),
+): AnalysedQuery {
+  let cache = analysedByGlobals.get(globals);
+  if (cache === undefined) {
+    cache = new LRUCache<string, AnalysedQuery>({ max: 512 });
+    analysedByGlobals.set(globals, cache);
+  }
+  const cached = cache.get(text);
   if (cached !== undefined) return cached;
-  const result = analyseText(text);
-  analysed.set(text, result);
+  const result = analyseText(text, globals);
+  cache.set(text, result);
   return result;
 }
 
-function analyseText(text: string): AnalysedQuery {
+function analyseText(text: string, globals: Kusto.Language.GlobalState): AnalysedQuery {
   const language = kustoLanguage();
-  const globals = workspaceGlobalState();
   let current = text;
   let code = language.KustoCode.ParseAndAnalyze(current, globals);
   if (code === null) throw new QueryError("SyntaxError", "the query could not be parsed");

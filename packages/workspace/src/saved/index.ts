@@ -1,0 +1,2 @@
+export * from "./saved-content.js";
+export * from "./saved-items.js";

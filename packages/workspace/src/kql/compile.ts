@@ -16,6 +16,8 @@ export interface CompiledQuery {
   /** The text the analyser saw (after compatibility rewrites). */
   readonly text: string;
   readonly statements: readonly CompiledStatement[];
+  /** Whether lowering read now(): otherwise the relations are the same whenever the query runs. */
+  readonly readsNow: boolean;
 }
 
 /**
@@ -33,7 +35,7 @@ export function compile(query: string, nowMicros: bigint): CompiledQuery {
   const statements = new QueryLowerer(ctx)
     .lowerQuery(analysed.root)
     .map((s) => ({ ...s, rel: aggregateBelowJoins(pruneUnusedAggregates(s.rel)) }));
-  const compiled = { text: analysed.text, statements };
-  if (!ctx.usesNow) timeless.set(query, compiled);
+  const compiled = { text: analysed.text, statements, readsNow: ctx.usesNow };
+  if (!compiled.readsNow) timeless.set(query, compiled);
   return compiled;
 }

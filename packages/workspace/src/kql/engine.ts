@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { WorkspaceStore } from "../store/workspace-store.js";
 import { compile, type CompiledQuery } from "./compile.js";
+import { compileThread, compileThreadAvailable } from "./compile-thread/client.js";
 import { QueryError } from "./errors.js";
 import { call, childrenOf, lit, mapChildren, type Rel } from "./lower/ir.js";
 import type { QueryOptions, QueryResult, ResultTable } from "./result.js";
@@ -30,19 +31,27 @@ export class KqlEngine {
     });
   }
 
+  /** Compiles on this thread (for toSql, tests and explain); run() compiles on the compiler thread. */
   compile(query: string, options: QueryOptions = {}): CompiledQuery {
     const now = options.now ?? new Date();
-    const nowMicros = BigInt(now.getTime()) * 1000n;
-    const compiled = compile(query, nowMicros);
-    if (options.timespan === undefined) return compiled;
-    const window = resolveTimespan(options.timespan, now);
-    return {
-      ...compiled,
-      statements: compiled.statements.map((s) => ({
-        ...s,
-        rel: restrictTime(s.rel, window.startMicros, window.endMicros),
-      })),
-    };
+    return withTimespan(compile(query, microsOf(now)), options.timespan, now);
+  }
+
+  /**
+   * Starts the compiler thread, which loads Kusto.Language and builds the schema model (most of a second)
+   * beside whatever this thread does meanwhile, e.g. opening the store and starting to listen.
+   */
+  warm(): void {
+    if (compileThreadAvailable()) compileThread.start();
+    else compile("print 1", 0n);
+  }
+
+  private async compileForRun(query: string, options: QueryOptions): Promise<CompiledQuery> {
+    const now = options.now ?? new Date();
+    const compiled = compileThreadAvailable()
+      ? await compileThread.compile(query, microsOf(now))
+      : compile(query, microsOf(now));
+    return withTimespan(compiled, options.timespan, now);
   }
 
   async run(query: string, options: QueryOptions = {}): Promise<QueryResult> {
@@ -53,7 +62,7 @@ export class KqlEngine {
       ...(options.signal ? { signal: options.signal } : {}),
     };
     const deadline = Date.now() + limits.timeoutMs;
-    const compiled = this.compile(query, options);
+    const compiled = await this.compileForRun(query, options);
     return this.store.withConnection(async (connection) => {
       const tables: ResultTable[] = [];
       let truncated: QueryResult["truncated"];
@@ -77,6 +86,22 @@ export class KqlEngine {
       };
     });
   }
+}
+
+function microsOf(date: Date): bigint {
+  return BigInt(date.getTime()) * 1000n;
+}
+
+function withTimespan(compiled: CompiledQuery, timespan: string | undefined, now: Date): CompiledQuery {
+  if (timespan === undefined) return compiled;
+  const window = resolveTimespan(timespan, now);
+  return {
+    ...compiled,
+    statements: compiled.statements.map((s) => ({
+      ...s,
+      rel: restrictTime(s.rel, window.startMicros, window.endMicros),
+    })),
+  };
 }
 
 /** Plugins (evaluate …) run in TypeScript over their input's rows; their output joins the SQL as values. */

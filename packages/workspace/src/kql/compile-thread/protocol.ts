@@ -1,0 +1,19 @@
+import type { CompiledQuery } from "../compile.js";
+import type { QueryDiagnostic, QueryErrorCode } from "../errors.js";
+
+export interface CompileRequest {
+  readonly id: number;
+  readonly query: string;
+  readonly nowMicros: bigint;
+}
+
+export type CompileReply =
+  | { readonly id: number; readonly ok: true; readonly compiled: CompiledQuery }
+  | {
+      readonly id: number;
+      readonly ok: false;
+      /** Set for a QueryError (the user's error); absent for anything else (a fault of the compiler). */
+      readonly code?: QueryErrorCode;
+      readonly message: string;
+      readonly diagnostics: readonly QueryDiagnostic[];
+    };

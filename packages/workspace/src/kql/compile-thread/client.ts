@@ -36,11 +36,12 @@ class CompileThread {
   start(): Worker {
     if (this.worker !== undefined) return this.worker;
     const worker = new Worker(workerUrl);
-    // An idle compiler must not keep the process alive; a pending request refs it (see compile).
-    worker.unref();
     worker.on("message", (reply: CompileReply) => this.settle(reply));
     worker.on("error", (error) => this.stop(error));
     worker.on("exit", (code) => this.stop(new Error(`the KQL compiler thread stopped (exit code ${code})`)));
+    // An idle compiler must not keep the process alive; a pending request refs it (see compile). After the
+    // listeners: adding a "message" listener refs the worker's port again.
+    worker.unref();
     this.worker = worker;
     return worker;
   }

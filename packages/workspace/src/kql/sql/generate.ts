@@ -131,16 +131,15 @@ export class SqlGenerator {
       }
       case "aggregate":
         return this.aggregate(rel);
-      case "sort": {
-        const names = namesOf(rel.input);
-        const keys = rel.keys.map(
-          (k) =>
-            `${this.expr(k.expr, names)} ${k.descending ? "DESC" : "ASC"} ${k.nullsFirst ? "NULLS FIRST" : "NULLS LAST"}`,
-        );
-        return `SELECT * FROM ${this.from(rel.input)} ORDER BY ${keys.join(", ")}`;
+      case "sort":
+        return `SELECT * FROM ${this.from(rel.input)} ORDER BY ${this.orderBy(rel)}`;
+      case "limit": {
+        const limit = `LIMIT ${Math.max(0, Math.trunc(rel.count))}`;
+        // take after sort (top): one SELECT, so the order and the limit are plainly one top-N.
+        if (rel.input.kind === "sort" && !this.resolved.has(rel.input))
+          return `SELECT * FROM ${this.from(rel.input.input)} ORDER BY ${this.orderBy(rel.input)} ${limit}`;
+        return `SELECT * FROM ${this.from(rel.input)} ${limit}`;
       }
-      case "limit":
-        return `SELECT * FROM ${this.from(rel.input)} LIMIT ${Math.max(0, Math.trunc(rel.count))}`;
       case "distinct":
         return `SELECT DISTINCT * FROM ${this.from(rel.input)}`;
       case "join":
@@ -159,6 +158,16 @@ export class SqlGenerator {
       case "plugin":
         throw new QueryError("NotSupported", `not supported: evaluate ${rel.plugin}() here`);
     }
+  }
+
+  private orderBy(rel: Extract<Rel, { kind: "sort" }>): string {
+    const names = namesOf(rel.input);
+    return rel.keys
+      .map(
+        (k) =>
+          `${this.expr(k.expr, names)} ${k.descending ? "DESC" : "ASC"} ${k.nullsFirst ? "NULLS FIRST" : "NULLS LAST"}`,
+      )
+      .join(", ");
   }
 
   private values(rel: Extract<Rel, { kind: "values" }>): string {

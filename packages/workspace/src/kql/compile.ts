@@ -21,21 +21,38 @@ export interface CompiledQuery {
 }
 
 /**
- * Compiled queries that do not read now(), by text: walking Kusto's tree costs 0.2–4 ms a query, and the
- * relations are immutable, so runs can share them. A query that reads now() is lowered for each run.
+ * Compiled queries by text: walking Kusto's tree costs 0.2–4 ms a query, and the relations are immutable, so
+ * runs can share them. A query that reads now() is moved to each run's now() (`atNow`).
  */
-const timeless = new LRUCache<string, CompiledQuery>({ max: 512 });
+const compiledTexts = new LRUCache<string, CompiledQuery>({ max: 512 });
 
 /** parse + analyse → lower: KQL text to relations. Throws QueryError with Kusto's diagnostics. */
 export function compile(query: string, nowMicros: bigint): CompiledQuery {
-  const cached = timeless.get(query);
-  if (cached !== undefined) return cached;
+  const cached = compiledTexts.get(query);
+  if (cached !== undefined) return atNow(cached, nowMicros);
   const analysed = analyse(query);
   const ctx = new LoweringContext(analysed.text, nowMicros);
   const statements = new QueryLowerer(ctx)
     .lowerQuery(analysed.root)
     .map((s) => ({ ...s, rel: aggregateBelowJoins(pruneUnusedAggregates(s.rel)) }));
   const compiled = { text: analysed.text, statements, readsNow: ctx.usesNow };
-  if (!compiled.readsNow) timeless.set(query, compiled);
+  compiledTexts.set(query, compiled);
   return compiled;
+}
+
+/** The query as compiled for another now(): every value computed from now() moves with it. */
+export function atNow(compiled: CompiledQuery, nowMicros: bigint): CompiledQuery {
+  return compiled.readsNow ? (moveNow(compiled, nowMicros) as CompiledQuery) : compiled;
+}
+
+// A structural walk: relations and expressions are plain data, and only datetime literals carry sinceNow.
+function moveNow(node: unknown, nowMicros: bigint): unknown {
+  if (Array.isArray(node)) return node.map((n: unknown) => moveNow(n, nowMicros));
+  if (node === null || typeof node !== "object") return node;
+  const record = node as Readonly<Record<string, unknown>>;
+  const sinceNow = record["sinceNow"];
+  if (typeof sinceNow === "bigint") return { ...record, value: nowMicros + sinceNow };
+  const moved: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) moved[key] = moveNow(value, nowMicros);
+  return moved;
 }

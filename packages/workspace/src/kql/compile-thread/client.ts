@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { LRUCache } from "lru-cache";
-import type { CompiledQuery } from "../compile.js";
+import { atNow, type CompiledQuery } from "../compile.js";
 import { QueryError } from "../errors.js";
 import type { CompileReply, CompileRequest } from "./protocol.js";
 
@@ -23,14 +23,14 @@ interface Pending {
 }
 
 /**
- * The process's compiler thread (see worker.ts), started on first use. Compiled queries that do not read
- * now() are kept here too, so a repeated dashboard query costs no round trip.
+ * The process's compiler thread (see worker.ts), started on first use. Compiled queries are kept here too,
+ * so a repeated dashboard query costs no round trip (one that reads now() is moved to the run's now()).
  */
 class CompileThread {
   private worker: Worker | undefined;
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
-  private readonly timeless = new LRUCache<string, CompiledQuery>({ max: 512 });
+  private readonly compiled = new LRUCache<string, CompiledQuery>({ max: 512 });
 
   /** Starts the thread, which warms Kusto.Language up at once; a no-op when it runs already. */
   start(): Worker {
@@ -47,8 +47,8 @@ class CompileThread {
   }
 
   compile(query: string, nowMicros: bigint): Promise<CompiledQuery> {
-    const cached = this.timeless.get(query);
-    if (cached !== undefined) return Promise.resolve(cached);
+    const cached = this.compiled.get(query);
+    if (cached !== undefined) return Promise.resolve(atNow(cached, nowMicros));
     const worker = this.start();
     const id = this.nextId++;
     return new Promise<CompiledQuery>((resolve, reject) => {
@@ -64,7 +64,7 @@ class CompileThread {
     this.pending.delete(reply.id);
     if (this.pending.size === 0) this.worker?.unref();
     if (reply.ok) {
-      if (!reply.compiled.readsNow) this.timeless.set(waiting.query, reply.compiled);
+      this.compiled.set(waiting.query, reply.compiled);
       waiting.resolve(reply.compiled);
     } else if (reply.code !== undefined) {
       waiting.reject(new QueryError(reply.code, reply.message, reply.diagnostics));

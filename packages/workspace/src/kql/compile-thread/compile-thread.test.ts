@@ -40,10 +40,10 @@ describe("queries compiled on the compiler thread", () => {
   });
 
   it("take now() from each run", async () => {
-    const query = "print t = now()";
+    const query = "print t = now(), a = ago(1d)";
     const first = await engine.run(query, { now: new Date("2026-01-01T00:00:00Z") });
     const second = await engine.run(query, { now: new Date("2026-01-02T00:00:00Z") });
-    expect(first.tables[0]?.rows).toEqual([["2026-01-01T00:00:00Z"]]);
-    expect(second.tables[0]?.rows).toEqual([["2026-01-02T00:00:00Z"]]);
+    expect(first.tables[0]?.rows).toEqual([["2026-01-01T00:00:00Z", "2025-12-31T00:00:00Z"]]);
+    expect(second.tables[0]?.rows).toEqual([["2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z"]]);
   });
 });

@@ -83,7 +83,7 @@ function render(report: KqlBenchmarkReport): string {
     "",
     `Server start-up, from spawning \`svcmap serve --data DIR --port 0\` on this data directory to the first`,
     `successful \`GET /healthz\`: ${ms(report.startMs)} ms; to the answer of its first query`,
-    `(\`VMComputer | summarize count() by OperatingSystemName\`, which waits for the compiler thread's warm-up):`,
+    `(\`VMComputer | summarize count() by OperatingSystemFullName\`, which waits for the compiler thread's warm-up):`,
     `${ms(report.firstQueryMs)} ms (medians of 3).`,
     "",
     `Off target (✗): ${missed.length === 0 ? "none" : missed.map((t) => t.name).join(", ")}.` +

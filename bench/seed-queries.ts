@@ -292,7 +292,7 @@ async function serverStart(): Promise<{ readonly healthMs: number; readonly firs
     const response = await fetch(`${url}/v1/workspaces/default/query`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: "VMComputer | summarize count() by OperatingSystemName" }),
+      body: JSON.stringify({ query: "VMComputer | summarize count() by OperatingSystemFullName" }),
     });
     if (!response.ok) throw new Error(`the first query failed: ${response.status} ${await response.text()}`);
     await response.json();

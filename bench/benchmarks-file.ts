@@ -21,9 +21,11 @@ export interface KqlBenchmarkReport {
     readonly handMs: number;
     readonly ratio: number;
     readonly analysisMs: number;
+    readonly analysisNewMs: number;
     readonly rows: number;
   }[];
   readonly startMs: number;
+  readonly firstQueryMs: number;
   readonly targets: { readonly ratio: number; readonly ms: number; readonly analysisMs: number };
 }
 
@@ -52,10 +54,10 @@ function render(report: KqlBenchmarkReport): string {
   const rows = report.timings.map((t) => {
     const off = t.ratio > targets.ratio || t.engineMs > targets.ms ? " ✗" : "";
     const generated = t.generatedMs === undefined ? "–" : ms(t.generatedMs);
-    return `| ${t.name} | ${ms(t.engineMs)} | ${generated} | ${ms(t.handMs)} | ${t.ratio.toFixed(2)}×${off} | ${t.analysisMs.toFixed(2)} | ${t.rows.toLocaleString("en")} |`;
+    return `| ${t.name} | ${ms(t.engineMs)} | ${generated} | ${ms(t.handMs)} | ${t.ratio.toFixed(2)}×${off} | ${t.analysisNewMs.toFixed(2)} | ${t.analysisMs.toFixed(2)} | ${t.rows.toLocaleString("en")} |`;
   });
   const missed = report.timings.filter((t) => t.ratio > targets.ratio || t.engineMs > targets.ms);
-  const slowAnalysis = report.timings.filter((t) => t.analysisMs > targets.analysisMs);
+  const slowAnalysis = report.timings.filter((t) => t.analysisNewMs > targets.analysisMs);
   return [
     `Every seed query (\`packages/workspace/src/kql/seed/seed-queries.kql\`) end to end through the engine`,
     `(\`KqlEngine.run\`: compile, run, convert to the Query API's values), against the same question written by`,
@@ -63,9 +65,11 @@ function render(report: KqlBenchmarkReport): string {
     `plain connection to the same database, reading as many rows as the engine returns (at most its default`,
     `limit of 500,000). Medians of ${report.runs} runs each after one warm-up, the sides taking turns to go first.`,
     `"Its SQL alone" is the SQL the engine generates (\`KqlEngine.toSql\`), run and read like the hand-written`,
-    `SQL: the difference to "engine" is the engine's own work around it (analysis, a connection of its own with any`,
-    `helper macros, converting values), the difference to "hand SQL" is the cost of the generated SQL's shape.`,
-    `Analysis is parse + analyse + lower + SQL generation (\`KqlEngine.toSql\`), warm, median of 20.`,
+    `SQL: the difference to "engine" is the engine's own work around it (compiling, a connection of its own with`,
+    `any helper macros, converting values), the difference to "hand SQL" is the cost of the generated SQL's shape.`,
+    `Analysis is parse + analyse + lower + SQL generation (\`KqlEngine.toSql\`) once warm, median of 20: of a new`,
+    `query text (the seed query with a different trailing comment each time), and of a text seen before, which`,
+    `the engine has cached (a query that reads now() is lowered again on every run).`,
     "",
     `- Command: \`${report.command}\``,
     `- Estate: ${report.estate}`,
@@ -73,12 +77,14 @@ function render(report: KqlBenchmarkReport): string {
     `- Date: ${new Date().toISOString().slice(0, 10)}`,
     `- Targets: engine ≤ ${targets.ratio}× the hand-written SQL and under ${targets.ms / 1000} s per query; analysis under ${targets.analysisMs} ms`,
     "",
-    "| query | engine (ms) | its SQL alone (ms) | hand SQL (ms) | ratio engine / hand | analysis (ms) | rows |",
-    "|---|---:|---:|---:|---:|---:|---:|",
+    "| query | engine (ms) | its SQL alone (ms) | hand SQL (ms) | ratio engine / hand | analysis, new text (ms) | analysis, repeated (ms) | rows |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
     ...rows,
     "",
     `Server start-up, from spawning \`svcmap serve --data DIR --port 0\` on this data directory to the first`,
-    `successful \`GET /healthz\`: ${ms(report.startMs)} ms (median of 3).`,
+    `successful \`GET /healthz\`: ${ms(report.startMs)} ms; to the answer of its first query`,
+    `(\`VMComputer | summarize count() by OperatingSystemFullName\`, which waits for the compiler thread's warm-up):`,
+    `${ms(report.firstQueryMs)} ms (medians of 3).`,
     "",
     `Off target (✗): ${missed.length === 0 ? "none" : missed.map((t) => t.name).join(", ")}.` +
       ` Analysis over ${targets.analysisMs} ms: ${slowAnalysis.length === 0 ? "none" : slowAnalysis.map((t) => t.name).join(", ")}.`,

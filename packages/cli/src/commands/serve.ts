@@ -81,9 +81,10 @@ export async function serve(args: readonly string[]): Promise<number> {
     const groups = await MachineGroupStore.open(store);
     const saved = await SavedItemStore.open(store);
     const engine = new KqlEngine(store, saved);
-    // The first query builds Kusto's schema model synchronously, which holds up every other request (and
-    // signal) for seconds; paying for it before listening keeps that out of the first caller's way.
-    await engine.run("print 1");
+    // Kusto's schema model takes most of a second to build: the engine's compiler thread starts on it now,
+    // on the other core, while this thread opens the server. Requests never wait for it; a query that comes
+    // before it is ready waits only for the rest of the warm-up.
+    engine.warm();
     const server = await createServer({
       store,
       engine,

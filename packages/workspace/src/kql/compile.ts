@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { analyse } from "./analyse/analyse.js";
-import { workspaceGlobalState } from "./analyse/global-state.js";
+import { globalStateWith, type StoredFunction } from "./analyse/stored-functions.js";
 import { aggregateBelowJoins } from "./lower/aggregate-below-join.js";
 import { LoweringContext } from "./lower/context.js";
 import type { Rel } from "./lower/ir.js";
@@ -17,34 +17,57 @@ export interface CompiledQuery {
   /** The text the analyser saw (after compatibility rewrites). */
   readonly text: string;
   readonly statements: readonly CompiledStatement[];
+  /** Whether lowering read now(): otherwise the relations are the same whenever the query runs. */
+  readonly readsNow: boolean;
 }
 
 /**
- * Compiled queries that do not read now(), by text: walking Kusto's tree costs 0.2–4 ms a query, and the
- * relations are immutable, so runs can share them. A query that reads now() is lowered for each run. Stored
- * functions are part of the GlobalState, so each GlobalState has its own cache.
+ * Compiled queries by text: walking Kusto's tree costs 0.2–4 ms a query, and the relations are immutable, so
+ * runs can share them. A query that reads now() is moved to each run's now() (`atNow`). Stored functions are
+ * part of the GlobalState (a new one is built only when they change), so each GlobalState has its own cache.
  */
-const timelessByGlobals = new WeakMap<Kusto.Language.GlobalState, LRUCache<string, CompiledQuery>>();
+const compiledByGlobals = new WeakMap<Kusto.Language.GlobalState, LRUCache<string, CompiledQuery>>();
 
-/** parse + analyse → lower: KQL text to relations. Throws QueryError with Kusto's diagnostics. */
+/**
+ * parse + analyse → lower: KQL text to relations, with the workspace's stored functions callable. Throws
+ * QueryError with Kusto's diagnostics.
+ */
 export function compile(
   query: string,
   nowMicros: bigint,
-  globals: Kusto.Language.GlobalState = workspaceGlobalState(),
+  functions: readonly StoredFunction[] = [],
 ): CompiledQuery {
-  let timeless = timelessByGlobals.get(globals);
-  if (timeless === undefined) {
-    timeless = new LRUCache<string, CompiledQuery>({ max: 512 });
-    timelessByGlobals.set(globals, timeless);
+  const globals = globalStateWith(functions);
+  let compiledTexts = compiledByGlobals.get(globals);
+  if (compiledTexts === undefined) {
+    compiledTexts = new LRUCache<string, CompiledQuery>({ max: 512 });
+    compiledByGlobals.set(globals, compiledTexts);
   }
-  const cached = timeless.get(query);
-  if (cached !== undefined) return cached;
+  const cached = compiledTexts.get(query);
+  if (cached !== undefined) return atNow(cached, nowMicros);
   const analysed = analyse(query, globals);
   const ctx = new LoweringContext(analysed.text, nowMicros);
   const statements = new QueryLowerer(ctx)
     .lowerQuery(analysed.root)
     .map((s) => ({ ...s, rel: aggregateBelowJoins(pruneUnusedAggregates(s.rel)) }));
-  const compiled = { text: analysed.text, statements };
-  if (!ctx.usesNow) timeless.set(query, compiled);
+  const compiled = { text: analysed.text, statements, readsNow: ctx.usesNow };
+  compiledTexts.set(query, compiled);
   return compiled;
+}
+
+/** The query as compiled for another now(): every value computed from now() moves with it. */
+export function atNow(compiled: CompiledQuery, nowMicros: bigint): CompiledQuery {
+  return compiled.readsNow ? (moveNow(compiled, nowMicros) as CompiledQuery) : compiled;
+}
+
+// A structural walk: relations and expressions are plain data, and only datetime literals carry sinceNow.
+function moveNow(node: unknown, nowMicros: bigint): unknown {
+  if (Array.isArray(node)) return node.map((n: unknown) => moveNow(n, nowMicros));
+  if (node === null || typeof node !== "object") return node;
+  const record = node as Readonly<Record<string, unknown>>;
+  const sinceNow = record["sinceNow"];
+  if (typeof sinceNow === "bigint") return { ...record, value: nowMicros + sinceNow };
+  const moved: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) moved[key] = moveNow(value, nowMicros);
+  return moved;
 }

@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { WorkspaceStore } from "../store/workspace-store.js";
-import { globalStateWith, type StoredFunctionSource } from "./analyse/stored-functions.js";
+import type { StoredFunction, StoredFunctionSource } from "./analyse/stored-functions.js";
 import { compile, type CompiledQuery } from "./compile.js";
+import { compileThread, compileThreadAvailable } from "./compile-thread/client.js";
 import { QueryError } from "./errors.js";
 import { call, childrenOf, lit, mapChildren, type Rel } from "./lower/ir.js";
 import type { QueryOptions, QueryResult, ResultTable } from "./result.js";
@@ -10,6 +11,8 @@ import { runPlugin } from "./run/plugins.js";
 import { resolveTimespan } from "./run/timespan-option.js";
 import { duckdbDialect } from "./sql/duckdb-dialect.js";
 import { SqlGenerator } from "./sql/generate.js";
+
+const noStoredFunctions: readonly StoredFunction[] = [];
 
 export const defaultLimits: Limits = { timeoutMs: 60_000, maxRows: 500_000, maxBytes: 64 * 1024 * 1024 };
 
@@ -35,20 +38,31 @@ export class KqlEngine {
     });
   }
 
+  /** Compiles on this thread (for toSql, tests and explain); run() compiles on the compiler thread. */
   compile(query: string, options: QueryOptions = {}): CompiledQuery {
     const now = options.now ?? new Date();
-    const nowMicros = BigInt(now.getTime()) * 1000n;
-    const stored = this.functions?.current() ?? [];
-    const compiled = compile(query, nowMicros, stored.length > 0 ? globalStateWith(stored) : undefined);
-    if (options.timespan === undefined) return compiled;
-    const window = resolveTimespan(options.timespan, now);
-    return {
-      ...compiled,
-      statements: compiled.statements.map((s) => ({
-        ...s,
-        rel: restrictTime(s.rel, window.startMicros, window.endMicros),
-      })),
-    };
+    return withTimespan(compile(query, microsOf(now), this.storedFunctions()), options.timespan, now);
+  }
+
+  /**
+   * Starts the compiler thread, which loads Kusto.Language and builds the schema model (most of a second)
+   * beside whatever this thread does meanwhile, e.g. opening the store and starting to listen.
+   */
+  warm(): void {
+    if (compileThreadAvailable()) compileThread.start();
+    else compile("print 1", 0n);
+  }
+
+  private async compileForRun(query: string, options: QueryOptions): Promise<CompiledQuery> {
+    const now = options.now ?? new Date();
+    const compiled = compileThreadAvailable()
+      ? await compileThread.compile(query, microsOf(now), this.storedFunctions())
+      : compile(query, microsOf(now), this.storedFunctions());
+    return withTimespan(compiled, options.timespan, now);
+  }
+
+  private storedFunctions(): readonly StoredFunction[] {
+    return this.functions?.current() ?? noStoredFunctions;
   }
 
   async run(query: string, options: QueryOptions = {}): Promise<QueryResult> {
@@ -59,13 +73,15 @@ export class KqlEngine {
       ...(options.signal ? { signal: options.signal } : {}),
     };
     const deadline = Date.now() + limits.timeoutMs;
-    const compiled = this.compile(query, options);
+    const compiled = await this.compileForRun(query, options);
     return this.store.withConnection(async (connection) => {
       const tables: ResultTable[] = [];
       let truncated: QueryResult["truncated"];
       for (const [i, statement] of compiled.statements.entries()) {
         const resolved = await resolvePlugins(statement.rel, connection, limits, deadline);
-        const sql = new SqlGenerator(duckdbDialect, resolved).statement(statement.rel);
+        const sql = new SqlGenerator(duckdbDialect, resolved).statement(
+          atMostRows(statement.rel, limits.maxRows + 1),
+        );
         for (const setup of duckdbDialect.setupFor(sql)) await connection.run(setup);
         const result = await execute(connection, sql, statement.rel.columns, limits, deadline);
         tables.push({
@@ -83,6 +99,31 @@ export class KqlEngine {
       };
     });
   }
+}
+
+/**
+ * The rows a statement may return: one more than the row limit shows that the result was cut. Saying so in
+ * the SQL lets DuckDB keep only that many rows of a sort (a top-N) instead of sorting everything.
+ */
+function atMostRows(rel: Rel, count: number): Rel {
+  if (rel.kind === "limit") return rel.count <= count ? rel : { ...rel, count };
+  return { kind: "limit", input: rel, count, columns: rel.columns };
+}
+
+function microsOf(date: Date): bigint {
+  return BigInt(date.getTime()) * 1000n;
+}
+
+function withTimespan(compiled: CompiledQuery, timespan: string | undefined, now: Date): CompiledQuery {
+  if (timespan === undefined) return compiled;
+  const window = resolveTimespan(timespan, now);
+  return {
+    ...compiled,
+    statements: compiled.statements.map((s) => ({
+      ...s,
+      rel: restrictTime(s.rel, window.startMicros, window.endMicros),
+    })),
+  };
 }
 
 /** Plugins (evaluate …) run in TypeScript over their input's rows; their output joins the SQL as values. */

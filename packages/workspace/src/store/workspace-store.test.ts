@@ -27,6 +27,24 @@ async function columnsOf(store: WorkspaceStore, table: string): Promise<[string,
 }
 
 describe("WorkspaceStore", () => {
+  it("opens an existing workspace read-only, and refuses to write through it", async () => {
+    const dir = tempDir();
+    const writer = await WorkspaceStore.open({ dataDir: dir, memoryLimit: "256MB" });
+    const id = writer.workspaceId;
+    writer.close();
+    const reader = await WorkspaceStore.open({ dataDir: dir, memoryLimit: "256MB", readOnly: true });
+    try {
+      expect(reader.workspaceId).toBe(id);
+      expect(await columnsOf(reader, "VMComputer")).not.toEqual([]);
+      await expect(reader.withConnection((c) => c.run("DELETE FROM VMConnection"))).rejects.toThrow(
+        /read-only/i,
+      );
+    } finally {
+      reader.close();
+    }
+    await expect(WorkspaceStore.open({ dataDir: join(dir, "missing"), readOnly: true })).rejects.toThrow();
+  });
+
   it("creates every table with the reference columns and keeps its workspace id", async () => {
     const dir = tempDir();
     const store = await WorkspaceStore.open({ dataDir: dir });

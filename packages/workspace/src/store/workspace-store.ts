@@ -15,6 +15,11 @@ export interface StoreOptions {
   /** DuckDB's memory limit for the whole workspace, e.g. "4GB". */
   readonly memoryLimit?: string;
   readonly threads?: number;
+  /**
+   * Opens an existing workspace without writing to it (DuckDB's READ_ONLY mode): several processes may
+   * then read the same file, e.g. benchmarks over a shared data set. No migration runs.
+   */
+  readonly readOnly?: boolean;
 }
 
 export const defaultRetentionDays = 30;
@@ -41,14 +46,25 @@ export class WorkspaceStore {
 
   static async open(options: StoreOptions): Promise<WorkspaceStore> {
     const dataDir = resolve(options.dataDir);
-    mkdirSync(dataDir, { recursive: true });
+    if (options.readOnly !== true) mkdirSync(dataDir, { recursive: true });
     // DuckDB would otherwise take 80% of the machine's memory, which leaves nothing for the agent, the
     // server's own heap or a second process on the same machine.
     const config: Record<string, string> = { memory_limit: options.memoryLimit ?? defaultMemoryLimit() };
     if (options.threads !== undefined) config["threads"] = String(options.threads);
+    if (options.readOnly === true) config["access_mode"] = "READ_ONLY";
     const instance = await DuckDBInstance.create(join(dataDir, databaseFileName), config);
     const connection = await instance.connect();
     try {
+      if (options.readOnly === true) {
+        const workspaceId = await readWorkspaceId(connection);
+        if (workspaceId === undefined) throw new Error(`${dataDir} holds no svcmap workspace to read`);
+        return new WorkspaceStore(
+          instance,
+          workspaceId,
+          dataDir,
+          options.retentionDays ?? defaultRetentionDays,
+        );
+      }
       await connection.run("CREATE TABLE IF NOT EXISTS svcmap_meta (key VARCHAR PRIMARY KEY, value VARCHAR)");
       await migrate(connection);
       const workspaceId = await ensureWorkspaceId(connection);
@@ -113,12 +129,17 @@ export class WorkspaceStore {
   }
 }
 
-async function ensureWorkspaceId(connection: DuckDBConnection): Promise<string> {
+async function readWorkspaceId(connection: DuckDBConnection): Promise<string | undefined> {
   const reader = await connection.runAndReadAll(
     `SELECT value FROM svcmap_meta WHERE key = ${quoteString("workspace_id")}`,
   );
   const existing = reader.getRowsJS()[0]?.[0];
-  if (typeof existing === "string") return existing;
+  return typeof existing === "string" ? existing : undefined;
+}
+
+async function ensureWorkspaceId(connection: DuckDBConnection): Promise<string> {
+  const existing = await readWorkspaceId(connection);
+  if (existing !== undefined) return existing;
   const id = randomUUID();
   await writeMeta(connection, "workspace_id", id);
   return id;

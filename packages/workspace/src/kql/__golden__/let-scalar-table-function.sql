@@ -1,1 +1,1 @@
-SELECT * FROM (SELECT "g0" AS "Computer", "a0" AS "n" FROM (SELECT "Computer" AS "g0", CAST(count(*) AS BIGINT) AS "a0" FROM (SELECT * FROM "VMConnection" WHERE ("BytesSent" > 1000)) AS t0 GROUP BY "Computer") AS t1) AS t2 ORDER BY "Computer" ASC NULLS FIRST
+SELECT * FROM (SELECT "g0" AS "Computer", "a0" AS "n" FROM (SELECT "Computer" AS "g0", CAST(count(*) AS BIGINT) AS "a0" FROM "VMConnection" WHERE ("BytesSent" > 1000) GROUP BY "Computer") AS t0) AS t1 ORDER BY "Computer" ASC NULLS FIRST

@@ -1,1 +1,1 @@
-SELECT "ConnectionId" AS "ConnectionId", "BytesReceived" AS "BytesReceived" FROM (SELECT * FROM (SELECT * FROM "VMConnection" ORDER BY "BytesReceived" DESC NULLS LAST) AS t0 LIMIT 2) AS t1
+SELECT "ConnectionId" AS "ConnectionId", "BytesReceived" AS "BytesReceived" FROM (SELECT * FROM "VMConnection" ORDER BY "BytesReceived" DESC NULLS LAST LIMIT 2) AS t0

@@ -32,7 +32,8 @@ function constantString(expr: Expr, what: string, info: CallInfo): string {
   throw info.lowerer.ctx.notSupported(`${what} that is not a constant string`, info.node);
 }
 
-const nowOf = (info: CallInfo): Expr => lit({ type: "datetime", value: info.lowerer.ctx.nowMicros });
+const nowOf = (info: CallInfo): Expr =>
+  lit({ type: "datetime", value: info.lowerer.ctx.nowMicros, sinceNow: 0n });
 
 const builders: Readonly<Record<string, Builder>> = {
   now: (args, info) => {
@@ -42,7 +43,8 @@ const builders: Readonly<Record<string, Builder>> = {
   ago: (args, info) => {
     const span = args[0] as Expr;
     if (span.kind === "literal" && typeof span.literal.value === "bigint") {
-      return lit({ type: "datetime", value: info.lowerer.ctx.nowMicros - span.literal.value / 10n });
+      const sinceNow = -(span.literal.value / 10n);
+      return lit({ type: "datetime", value: info.lowerer.ctx.nowMicros + sinceNow, sinceNow });
     }
     return call("datetime_add", "datetime", nowOf(info), call("neg", "timespan", span));
   },

@@ -13,8 +13,12 @@ export type Literal =
   | { readonly type: "string" | "guid"; readonly value: string | null }
   | { readonly type: "int" | "long" | "real" | "decimal"; readonly value: number | bigint | null }
   | { readonly type: "bool"; readonly value: boolean | null }
-  /** datetime as microseconds since the Unix epoch (DuckDB's precision). */
-  | { readonly type: "datetime"; readonly value: bigint | null }
+  /**
+   * datetime as microseconds since the Unix epoch (DuckDB's precision). `sinceNow` marks a value computed
+   * from now() (now(), ago(…)): the value is now() plus that many microseconds, so the same compiled query
+   * can be moved to another run's now() (see `atNow` in compile.ts).
+   */
+  | { readonly type: "datetime"; readonly value: bigint | null; readonly sinceNow?: bigint }
   /** timespan as 100-ns ticks. */
   | { readonly type: "timespan"; readonly value: bigint | null }
   /** dynamic as JSON text. */

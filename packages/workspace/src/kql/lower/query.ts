@@ -565,7 +565,7 @@ export class QueryLowerer implements ExprLowerer {
       const needle = term.replace(/^\*+|\*+$/g, "");
       const fn = starts && ends ? "contains" : ends ? "hasprefix" : starts ? "hassuffix" : "has";
       const tests = rel.columns
-        .filter((c) => c.type !== "bool")
+        .filter((c) => c.type !== "bool" && textCanContain(c.type, needle))
         .map((c) => call(fn, "bool", asString(columnRef(c)), lit({ type: "string", value: needle })));
       if (needle === "") return lit({ type: "bool", value: true });
       return tests.reduce((a, b) => call("or", "bool", a, b), lit({ type: "bool", value: false }));
@@ -654,6 +654,28 @@ export class QueryLowerer implements ExprLowerer {
     );
     return { kind: "plugin", plugin: name, args, input, columns };
   }
+}
+
+/**
+ * The characters (lower case) that the text of a value of each type can hold, where that is a short list: a
+ * search term with any other character cannot match such a column, so its test (which would first turn
+ * every value into text) is left out. Real numbers include the letters of NaN and Infinity.
+ */
+const textCharacters: Partial<Record<KustoType, string>> = {
+  int: "0123456789-",
+  long: "0123456789-",
+  real: "0123456789-+.enaifty",
+  decimal: "0123456789-+.enaifty",
+  datetime: "0123456789-:.tz",
+  timespan: "0123456789-:.",
+  guid: "0123456789abcdef-",
+};
+
+function textCanContain(type: KustoType, needle: string): boolean {
+  const allowed = textCharacters[type];
+  if (allowed === undefined) return true;
+  for (const ch of needle.toLowerCase()) if (!allowed.includes(ch)) return false;
+  return true;
 }
 
 /** getschema's DataType column names the .NET types that Kusto's types run on. */

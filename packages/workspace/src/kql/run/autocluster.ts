@@ -11,7 +11,8 @@ import type { ResultValue } from "../result.js";
 import { QueryError } from "../errors.js";
 
 type PluginRel = Extract<Rel, { kind: "plugin" }>;
-type Pattern = ReadonlyMap<number, string>;
+/** column → value code (see CodedRows). */
+type Pattern = ReadonlyMap<number, number>;
 
 const maxSegments = 10;
 /** A segment smaller than this share of the input is noise, not a pattern. */
@@ -30,15 +31,15 @@ export function autocluster(rel: PluginRel, rows: readonly (readonly ResultValue
   if (sizeWeight <= 0 || sizeWeight >= 1)
     throw new QueryError("SemanticError", "autocluster: SizeWeight must be between 0 and 1");
 
-  const keys = rows.map((row) => row.map((v) => (v === null ? "" : String(v))));
+  const keys = new CodedRows(rows);
   const weights = rows.map((row) => (weightIndex < 0 ? 1 : Number(row[weightIndex] ?? 0)));
   // Columns with a distinct value in most rows (ids, counters) cannot form patterns; leave them wildcard.
   const dimensions = inputColumns
     .map((_c, i) => i)
-    .filter((i) => i !== weightIndex && new Set(keys.map((k) => k[i])).size <= Math.max(2, rows.length / 2));
+    .filter((i) => i !== weightIndex && keys.distinctCount(i) <= Math.max(2, rows.length / 2));
   const total = weights.reduce((a, b) => a + b, 0);
   const segments: { pattern: Pattern; count: number }[] = [];
-  let remaining = keys.map((_k, i) => i);
+  let remaining = rows.map((_r, i) => i);
 
   const score = (count: number, size: number): number =>
     Math.pow(count, sizeWeight) * Math.pow(size / Math.max(1, dimensions.length), 1 - sizeWeight);
@@ -47,7 +48,7 @@ export function autocluster(rel: PluginRel, rows: readonly (readonly ResultValue
     const seeds = topValues(remaining, keys, weights, dimensions, new Map(), numSeeds);
     let best: { pattern: Pattern; count: number; score: number } | undefined;
     for (const seed of seeds) {
-      let pattern: Map<number, string> = new Map([[seed.column, seed.value]]);
+      let pattern: Map<number, number> = new Map([[seed.column, seed.value]]);
       let count = seed.count;
       let current = score(count, 1);
       for (;;) {
@@ -63,7 +64,7 @@ export function autocluster(rel: PluginRel, rows: readonly (readonly ResultValue
     }
     if (best === undefined || best.count < total * minimumShare) break;
     segments.push({ pattern: best.pattern, count: best.count });
-    remaining = remaining.filter((i) => !matches(keys[i] as string[], best.pattern));
+    remaining = remaining.filter((i) => !keys.matches(i, best.pattern));
   }
 
   return segments.map((segment, id) => [
@@ -71,41 +72,112 @@ export function autocluster(rel: PluginRel, rows: readonly (readonly ResultValue
     { type: "long", value: BigInt(Math.round(segment.count)) },
     { type: "real", value: total === 0 ? 0 : (segment.count / total) * 100 },
     ...inputColumns.map((column, i) =>
-      cell(column.type, i === weightIndex ? undefined : segment.pattern.get(i), wildcard, rows, i),
+      cell(
+        column.type,
+        i === weightIndex ? undefined : keys.valueOf(i, segment.pattern.get(i)),
+        wildcard,
+        rows,
+        i,
+      ),
     ),
   ]);
 }
 
-function matches(key: readonly string[], pattern: Pattern): boolean {
-  for (const [column, value] of pattern) if (key[column] !== value) return false;
-  return true;
+/**
+ * The rows' values as text, coded per column as small integers: the search counts values many times over,
+ * and counting in arrays indexed by code is far cheaper than in maps keyed by strings.
+ */
+class CodedRows {
+  /** codes[column][row] */
+  private readonly codes: Int32Array[];
+  /** values[column][code] */
+  private readonly values: string[][];
+
+  constructor(rows: readonly (readonly ResultValue[])[]) {
+    const width = rows[0]?.length ?? 0;
+    this.codes = [];
+    this.values = [];
+    for (let column = 0; column < width; column++) {
+      const codeOf = new Map<string, number>();
+      const values: string[] = [];
+      const codes = new Int32Array(rows.length);
+      rows.forEach((row, r) => {
+        const v = row[column];
+        const text = v === null || v === undefined ? "" : String(v);
+        let code = codeOf.get(text);
+        if (code === undefined) {
+          code = values.length;
+          codeOf.set(text, code);
+          values.push(text);
+        }
+        codes[r] = code;
+      });
+      this.codes.push(codes);
+      this.values.push(values);
+    }
+  }
+
+  distinctCount(column: number): number {
+    return this.values[column]?.length ?? 0;
+  }
+
+  code(row: number, column: number): number {
+    return (this.codes[column] as Int32Array)[row] as number;
+  }
+
+  valueOf(column: number, code: number | undefined): string | undefined {
+    return code === undefined ? undefined : this.values[column]?.[code];
+  }
+
+  matches(row: number, pattern: Pattern): boolean {
+    for (const [column, code] of pattern) if (this.code(row, column) !== code) return false;
+    return true;
+  }
 }
 
 /** The most frequent (column, value) pairs among rows matching `pattern`, on columns it leaves open. */
 function topValues(
   rows: readonly number[],
-  keys: readonly (readonly string[])[],
+  keys: CodedRows,
   weights: readonly number[],
   dimensions: readonly number[],
   pattern: Pattern,
   limit: number,
-): { column: number; value: string; count: number }[] {
-  const counts = new Map<string, { column: number; value: string; count: number }>();
+): { column: number; value: number; count: number }[] {
+  const open = dimensions.filter((column) => !pattern.has(column));
+  const counts = open.map((column) => new Float64Array(keys.distinctCount(column)));
   for (const i of rows) {
-    const key = keys[i] as string[];
-    if (!matches(key, pattern)) continue;
-    for (const column of dimensions) {
-      if (pattern.has(column)) continue;
-      const value = key[column] as string;
-      const id = `${column}\u0000${value}`;
-      const entry = counts.get(id);
-      if (entry) entry.count += weights[i] as number;
-      else counts.set(id, { column, value, count: weights[i] as number });
-    }
+    if (!keys.matches(i, pattern)) continue;
+    const weight = weights[i] as number;
+    open.forEach((column, d) => {
+      const tally = counts[d] as Float64Array;
+      const code = keys.code(i, column);
+      tally[code] = (tally[code] as number) + weight;
+    });
   }
-  return [...counts.values()]
-    .sort((a, b) => b.count - a.count || a.column - b.column || a.value.localeCompare(b.value))
-    .slice(0, limit);
+  // The best `limit` entries by a linear pass: sorting every distinct value (thousands of addresses) on each
+  // of the search's hundreds of calls would cost far more.
+  const best: { column: number; value: number; count: number }[] = [];
+  const before = (a: { column: number; value: number; count: number }, b: typeof a): boolean =>
+    a.count !== b.count
+      ? a.count > b.count
+      : a.column !== b.column
+        ? a.column < b.column
+        : (keys.valueOf(a.column, a.value) as string).localeCompare(
+            keys.valueOf(b.column, b.value) as string,
+          ) < 0;
+  open.forEach((column, d) => {
+    (counts[d] as Float64Array).forEach((count, value) => {
+      if (count === 0) return;
+      const entry = { column, value, count };
+      if (best.length === limit && !before(entry, best[limit - 1] as typeof entry)) return;
+      let at = best.length;
+      while (at > 0 && before(entry, best[at - 1] as typeof entry)) at--;
+      best.splice(at, 0, entry);
+      if (best.length > limit) best.pop();
+    });
+  });
+  return best;
 }
 
 /** A pattern's value in its column's own type; a wildcard is "*" in string columns and null elsewhere. */

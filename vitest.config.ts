@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "@svcmap/model": src("model"),
+      "@svcmap/agent": src("agent"),
       "@svcmap/workspace": src("workspace"),
     },
   },

@@ -142,7 +142,14 @@ export class Agent {
     else this.captureState = "off (disabled)";
     const interval = this.reportIntervalMs;
     this.intervalStartMs = Math.floor(Date.now() / interval) * interval;
-    await this.exclusive(() => this.pollOnce());
+    await this.exclusive(async () => {
+      await this.pollOnce();
+      // The machine and its processes are known at once; the first interval's traffic follows.
+      const now = new Date();
+      const tables: Record<string, AgentRecord[]> = {};
+      this.describeMachine(now, (table, record) => (tables[table] ??= []).push(record));
+      this.spoolTables(tables);
+    });
     this.shipper.start();
     this.pollTimer = setInterval(() => {
       void this.exclusive(() => this.pollOnce());
@@ -259,12 +266,7 @@ export class Agent {
     const add = (table: string, record: AgentRecord): void => {
       (tables[table] ??= []).push(record);
     };
-    this.refreshInventory(now, add);
-    for (const description of this.processes.values()) {
-      if (this.reported.has(description.process)) continue;
-      add("VMProcess", processRecord(this.reporter, description, now));
-      this.reported.add(description.process);
-    }
+    this.describeMachine(now, add);
     for (const c of logical) add("VMConnection", connectionRecord(this.reporter, c, at, this.dns));
     for (const p of ports) add("VMBoundPort", boundPortRecord(this.reporter, p, at));
     for (const m of this.metrics.sample(now.getTime()))
@@ -278,8 +280,7 @@ export class Agent {
       ),
     );
     add("Heartbeat", heartbeatRecord(this.reporter, this.inventory, this.capabilities(), now));
-    for (const [table, records] of Object.entries(tables)) this.spool.add(table, records);
-    this.shipper.notify();
+    this.spoolTables(tables);
     const drops = this.spool.drops;
     if (drops.batches > 0 && drops.batches !== this.reportedDrops) {
       this.reportedDrops = drops.batches;
@@ -288,6 +289,21 @@ export class Agent {
   }
 
   private reportedDrops = 0;
+
+  /** VMComputer when due, and every process not yet described (or changed). */
+  private describeMachine(now: Date, add: (table: string, record: AgentRecord) => void): void {
+    this.refreshInventory(now, add);
+    for (const description of this.processes.values()) {
+      if (this.reported.has(description.process)) continue;
+      add("VMProcess", processRecord(this.reporter, description, now));
+      this.reported.add(description.process);
+    }
+  }
+
+  private spoolTables(tables: Readonly<Record<string, readonly AgentRecord[]>>): void {
+    for (const [table, records] of Object.entries(tables)) this.spool.add(table, records);
+    this.shipper.notify();
+  }
   private lookups: Endpoints[] = [];
   private lookupTimer: NodeJS.Timeout | undefined;
 

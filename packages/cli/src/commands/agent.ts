@@ -97,6 +97,15 @@ async function runAgent(args: readonly string[]): Promise<number> {
   return 0;
 }
 
+/** The agent `svcmap start` runs beside its workspace; returns what stops it (flushing first). */
+export async function startLocalAgent(workspaceUrl: string, stateDir: string): Promise<() => Promise<void>> {
+  const agent = new Agent({ workspaceUrl, stateDir });
+  await agent.start();
+  return async () => {
+    await agent.stop(5_000);
+  };
+}
+
 export function parseTags(text: string): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const pair of text.split(",")) {

@@ -100,11 +100,12 @@ export class Poller {
       inView: Map<number, ProcessInfo>;
     },
   ): void {
-    const ownerOf = (inode: number): ProcessRef | undefined => {
+    const ownerOf = (inode: number, listening = false): ProcessRef | undefined => {
       const pids = scan.socketOwners.get(inode);
       if (pids === undefined) return undefined;
-      // A socket shared by a pool (a listening socket inherited by workers) belongs to the lowest PID.
-      const pid = Math.min(...pids);
+      // A listening socket shared by a pool belongs to the workers that accept on it (forked after the
+      // master, so higher PIDs); any other shared socket to the process that made it.
+      const pid = listening ? Math.max(...pids) : Math.min(...pids);
       const info = scan.processes.get(pid);
       if (info === undefined) return undefined;
       into.inView.set(pid, info);
@@ -124,7 +125,7 @@ export class Poller {
           !this.isEphemeral(s.localPort));
       if (!isListener) continue;
       listening.add(`${s.protocol} ${s.localIp} ${s.localPort}`);
-      const owner = ownerOf(s.inode);
+      const owner = ownerOf(s.inode, true);
       if (owner !== undefined)
         into.listeners.push({ protocol: s.protocol, ip: s.localIp, port: s.localPort, owner });
     }

@@ -63,6 +63,8 @@ export interface AgentStatus {
   readonly agentId: string;
   readonly machine: string;
   readonly capabilities: readonly string[];
+  /** Report intervals closed so far: each wrote one Heartbeat. */
+  readonly reports: number;
   readonly spooledBatches: number;
   readonly droppedBatches: number;
   readonly droppedRows: number;
@@ -128,6 +130,7 @@ export class Agent {
       agentId: this.reporter.agentId,
       machine: this.machine,
       capabilities: this.capabilities(),
+      reports: this.reports,
       spooledBatches: this.spool.list().length,
       droppedBatches: drops.batches,
       droppedRows: drops.rows,
@@ -281,6 +284,7 @@ export class Agent {
     );
     add("Heartbeat", heartbeatRecord(this.reporter, this.inventory, this.capabilities(), now));
     this.spoolTables(tables);
+    this.reports++;
     const drops = this.spool.drops;
     if (drops.batches > 0 && drops.batches !== this.reportedDrops) {
       this.reportedDrops = drops.batches;
@@ -289,6 +293,7 @@ export class Agent {
   }
 
   private reportedDrops = 0;
+  private reports = 0;
 
   /** VMComputer when due, and every process not yet described (or changed). */
   private describeMachine(now: Date, add: (table: string, record: AgentRecord) => void): void {

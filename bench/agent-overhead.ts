@@ -142,7 +142,7 @@ async function manySockets(): Promise<ChildProcess[]> {
   const connections = Math.max(0, Math.floor((socketCount - 2 * processCount) / 2));
   const loader = spawn(
     "bash",
-    ["-c", `ulimit -n 65536; exec "${process.execPath}" "${load}" ${connections} ${port}`],
+    ["-c", `ulimit -n "$(ulimit -Hn)"; exec "${process.execPath}" "${load}" ${connections} ${port}`],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },

@@ -312,13 +312,18 @@ export class Agent {
   private lookups: Endpoints[] = [];
   private lookupTimer: NodeJS.Timeout | undefined;
 
-  /** Looks up, a few milliseconds after capture saw them start, who holds new outbound connections. */
+  /**
+   * Looks up, a few milliseconds after capture saw them start, who holds new outbound connections: one
+   * `ss` at a time for everything queued meanwhile, so a storm of connections costs a few lookups a second.
+   */
   private queueOwnerLookup(e: Endpoints): void {
-    this.lookups.push(e);
+    if (this.lookups.length < 5000) this.lookups.push(e);
     this.lookupTimer ??= setTimeout(() => {
-      this.lookupTimer = undefined;
-      const batch = this.lookups.splice(0, 200);
-      void this.lookUpOwners(batch);
+      const batch = this.lookups.splice(0, 500);
+      void this.lookUpOwners(batch).finally(() => {
+        this.lookupTimer = undefined;
+        if (this.lookups.length > 0) this.queueOwnerLookup(this.lookups.pop()!);
+      });
     }, 2);
   }
 

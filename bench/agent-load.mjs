@@ -1,6 +1,6 @@
 // Load for bench/agent-overhead.ts: holds `connections` TCP connections to a server in this same process
 // (two sockets each) and exchanges a little data on them now and then. argv: connections port
-/* global process, setInterval */
+/* global process, setInterval, setTimeout */
 import { connect, createServer } from "node:net";
 
 const [connections, port] = process.argv.slice(2).map(Number);

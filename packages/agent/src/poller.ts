@@ -23,6 +23,9 @@ export interface PollResult {
   readonly failures: readonly string[];
 }
 
+/** Polls between two /proc walks at most, even when no new socket appeared. */
+const scanAtLeastEvery = 4;
+
 /** TCP states of a connection a process still holds (TIME-WAIT and the like have no inode). */
 const connectionStates = new Set([
   "ESTAB",
@@ -38,6 +41,9 @@ export class Poller {
   private readonly ownNetns = readLink("/proc/self/ns/net");
   private readonly ephemeral = readEphemeralRange();
   private readonly refs = new Map<string, ProcessRef>();
+  private lastScan: ProcessScan | undefined;
+  private knownInodes = new Set<number>();
+  private pollsSinceScan = 0;
 
   constructor(
     private readonly scanner: ProcessScanner,
@@ -47,30 +53,49 @@ export class Poller {
 
   async poll(): Promise<PollResult> {
     const snapshotMs = Date.now();
-    const scan = this.scanner.scan();
+    // The namespaces in view are those of the last /proc scan; one that appears since joins at the next.
     const namespaces = new Map<string, number | undefined>([[this.ownNetns, undefined]]);
-    if (this.allNamespaces) {
-      for (const info of scan.processes.values()) {
+    if (this.allNamespaces && this.lastScan !== undefined) {
+      for (const info of this.lastScan.processes.values()) {
         if (info.netns !== "" && !namespaces.has(info.netns)) namespaces.set(info.netns, info.pid);
       }
     }
+    const failures: string[] = [];
+    const tables: { netns: string; sockets: SocketEntry[] }[] = [];
+    for (const [netns, pid] of namespaces) {
+      try {
+        tables.push({ netns: netns === this.ownNetns ? "" : netns, sockets: await readSocketTable(pid) });
+      } catch (error) {
+        failures.push(`${netns}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      }
+    }
+    const scan = this.scanIfNeeded(tables);
     const connections: PolledConnection[] = [];
     const listeners: Listener[] = [];
     const portOwners = new Map<string, ProcessRef>();
-    const failures: string[] = [];
     const inView = new Map<number, ProcessInfo>();
-    for (const [netns, pid] of namespaces) {
-      let sockets: SocketEntry[];
-      try {
-        sockets = await readSocketTable(pid);
-      } catch (error) {
-        failures.push(`${netns}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-        continue;
-      }
-      const key = netns === this.ownNetns ? "" : netns;
-      this.joinNamespace(key, sockets, scan, { connections, listeners, portOwners, inView });
+    for (const { netns, sockets } of tables) {
+      this.joinNamespace(netns, sockets, scan, { connections, listeners, portOwners, inView });
     }
     return { snapshotMs, connections, listeners, processes: inView, portOwners, failures };
+  }
+
+  /**
+   * Walking every process's descriptors is most of a poll's cost on a busy host, and it can only change the
+   * answer when a socket appeared that the last walk did not know. So it is repeated only then, and once a
+   * minute anyway (a process that inherited known sockets, a socket passed between processes).
+   */
+  private scanIfNeeded(tables: readonly { sockets: readonly SocketEntry[] }[]): ProcessScan {
+    const unknown = tables.some(({ sockets }) =>
+      sockets.some((s) => s.inode !== 0 && !this.knownInodes.has(s.inode)),
+    );
+    if (this.lastScan !== undefined && !unknown && ++this.pollsSinceScan < scanAtLeastEvery)
+      return this.lastScan;
+    const scan = this.scanner.scan();
+    this.lastScan = scan;
+    this.pollsSinceScan = 0;
+    this.knownInodes = new Set(tables.flatMap(({ sockets }) => sockets.map((s) => s.inode)));
+    return scan;
   }
 
   /** The ProcessRef of a process: Process = p-{hex} of its executable and command line. */

@@ -82,8 +82,20 @@ export function utcOffsetLabel(at: Date): string {
   return `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
 }
 
+let fqdnCache: { host: string; fqdn: string; atMs: number } | undefined;
+
+/** The FQDN, asked of the resolver at most hourly: `hostname --fqdn` is a process spawn each time. */
 function readFqdn(host: string): string {
   if (host.includes(".")) return host;
+  if (fqdnCache !== undefined && fqdnCache.host === host && Date.now() - fqdnCache.atMs < 3_600_000) {
+    return fqdnCache.fqdn;
+  }
+  const fqdn = askFqdn(host);
+  fqdnCache = { host, fqdn, atMs: Date.now() };
+  return fqdn;
+}
+
+function askFqdn(host: string): string {
   try {
     const name = execFileSync("hostname", ["--fqdn"], {
       timeout: 2000,

@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "@svcmap/model": src("model"),
+      "@svcmap/agent": src("agent"),
       "@svcmap/workspace": src("workspace"),
       "@svcmap/web": fileURLToPath(new URL("./packages/web/server/index.ts", import.meta.url)),
     },

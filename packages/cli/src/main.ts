@@ -7,6 +7,7 @@ export interface Command {
 }
 
 const commands: Readonly<Record<string, () => Promise<Command>>> = {
+  agent: async () => (await import("./commands/agent.js")).command,
   ingest: async () => (await import("./commands/ingest.js")).command,
   keys: async () => (await import("./commands/keys.js")).command,
   query: async () => (await import("./commands/query.js")).command,

@@ -43,8 +43,11 @@ export const command: Command = {
   run: (args) => runCommand(usage, () => serve(args)),
 };
 
+/** What runs beside the server: started once it listens, stopped before it closes (the local agent). */
+export type Companion = (url: string) => Promise<() => Promise<void>>;
+
 /** Parses serve's options and runs the server until a signal; `svcmap start` calls it with its defaults. */
-export async function serve(args: readonly string[]): Promise<number> {
+export async function serve(args: readonly string[], companion?: Companion): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
     options: {
@@ -109,6 +112,7 @@ export async function serve(args: readonly string[]): Promise<number> {
         `  query API: ${url}/v1/workspaces/${store.workspaceId}/query (or .../workspaces/default/query)\n` +
         `  ${guarded ? "API keys required" : "no API keys yet: open to every caller on this machine"}\n`,
     );
+    const stopCompanion = await companion?.(url);
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);
@@ -121,6 +125,7 @@ export async function serve(args: readonly string[]): Promise<number> {
     };
     process.once("SIGINT", forceExit);
     process.once("SIGTERM", forceExit);
+    await stopCompanion?.();
     await server.close();
     process.off("SIGINT", forceExit);
     process.off("SIGTERM", forceExit);

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { ConnectionTracker, type Endpoints, type PolledConnection } from "./connection-tracker.js";
+import { unknownProcess, type ProcessRef } from "./owners.js";
+
+const curl: ProcessRef = { process: "p-curl", processName: "curl", pid: 10 };
+const nginx: ProcessRef = { process: "p-nginx", processName: "nginx", pid: 20 };
+const out: Endpoints = {
+  netns: "",
+  protocol: "tcp",
+  localIp: "10.0.0.2",
+  localPort: 40000,
+  remoteIp: "10.0.0.1",
+  remotePort: 80,
+};
+
+function polled(overrides: Partial<PolledConnection> = {}): PolledConnection {
+  return { ...out, direction: "outbound", owner: curl, connecting: false, ...overrides };
+}
+
+const owners = (): ProcessRef => nginx;
+
+describe("following connections", () => {
+  it("counts a connection that opened and closed between polls from its handshake and FINs", () => {
+    const tracker = new ConnectionTracker();
+    tracker.observePoll([], 0);
+    tracker.observeSyn(out, "outbound", 1000, 1);
+    tracker.attribute(out, curl);
+    tracker.observeSynAck(out, false, 5000, 2);
+    // 300 bytes sent, 70,000 received: the FINs' sequence numbers say so.
+    tracker.observeClose(out, true, false, 1000 + 1 + 300, 3);
+    tracker.observeClose(out, false, false, 5000 + 1 + 70_000, 4);
+    tracker.observePoll([], 5000);
+    const [minute] = tracker.takeMinute(owners);
+    expect(minute?.key).toMatchObject({
+      direction: "outbound",
+      owner: curl,
+      destinationIp: "10.0.0.1",
+      destinationPort: 80,
+    });
+    expect(minute?.counts).toEqual({
+      established: 1,
+      terminated: 1,
+      live: 0,
+      failed: 0,
+      bytesSent: 300,
+      bytesReceived: 70_000,
+    });
+    expect(tracker.takeMinute(owners)).toEqual([]);
+  });
+
+  it("counts a reset answer to a SYN, and an attempt that vanished unanswered, as failed", () => {
+    const tracker = new ConnectionTracker();
+    tracker.observePoll([], 0);
+    tracker.observeSyn(out, "outbound", 1, 1);
+    tracker.observeClose(out, false, true, 0, 2);
+    const other = { ...out, localPort: 40001 };
+    tracker.observePoll([polled({ ...other, connecting: true })], 1000);
+    tracker.observePoll([], 6000);
+    const [minute, ...rest] = tracker.takeMinute(() => curl);
+    expect(rest).toEqual([]);
+    expect(minute?.counts).toMatchObject({ established: 0, failed: 2, terminated: 0 });
+  });
+
+  it("takes byte counters from polls, and does not count connections open before the first poll as new", () => {
+    const tracker = new ConnectionTracker();
+    tracker.observePoll([polled({ bytesSent: 100, bytesReceived: 200 })], 0);
+    tracker.observePoll([polled({ bytesSent: 150, bytesReceived: 1200 })], 15_000);
+    const [first] = tracker.takeMinute(owners);
+    expect(first?.counts).toEqual({
+      established: 0,
+      terminated: 0,
+      live: 1,
+      failed: 0,
+      bytesSent: 50,
+      bytesReceived: 1000,
+    });
+    const fresh = { ...out, localPort: 40002 };
+    tracker.observePoll([polled({ bytesSent: 160 }), polled({ ...fresh, bytesSent: 10 })], 30_000);
+    tracker.observePoll([polled({ ...fresh, bytesSent: 10 })], 45_000);
+    const [second] = tracker.takeMinute(owners);
+    expect(second?.counts).toEqual({
+      established: 1,
+      terminated: 1,
+      live: 1,
+      failed: 0,
+      bytesSent: 20,
+      bytesReceived: 0,
+    });
+  });
+
+  it("counts a connection seen by both a poll and capture once, with the FIN's final bytes", () => {
+    const tracker = new ConnectionTracker();
+    tracker.observePoll([], 0);
+    tracker.observeSyn(out, "outbound", 7, 1);
+    tracker.observeSynAck(out, false, 9, 2);
+    tracker.observePoll([polled({ bytesSent: 10, bytesReceived: 20 })], 100);
+    tracker.observeClose(out, true, false, 7 + 1 + 25, 200);
+    tracker.observeClose(out, false, false, 9 + 1 + 40, 201);
+    tracker.observePoll([], 15_000);
+    expect(tracker.takeMinute(owners)[0]?.counts).toEqual({
+      established: 1,
+      terminated: 1,
+      live: 0,
+      failed: 0,
+      bytesSent: 25,
+      bytesReceived: 40,
+    });
+  });
+
+  it("gives inbound connections no poll saw to the owner the resolver names", () => {
+    const tracker = new ConnectionTracker();
+    const inbound = { ...out, localIp: "10.0.0.1", localPort: 80, remoteIp: "10.0.0.2", remotePort: 40000 };
+    tracker.observeSyn(inbound, "inbound", 1, 1);
+    tracker.observeSynAck(inbound, true, 2, 2);
+    const [minute] = tracker.takeMinute((_, direction) => (direction === "inbound" ? nginx : unknownProcess));
+    expect(minute?.key).toMatchObject({
+      direction: "inbound",
+      owner: nginx,
+      sourceIp: "10.0.0.2",
+      destinationPort: 80,
+    });
+    expect(minute?.counts).toMatchObject({ established: 1, live: 1 });
+  });
+});

@@ -1,0 +1,369 @@
+// Physical connections, followed from two sources, and summed per minute into logical connections.
+//
+// Polling the socket table sees every connection that is open at a poll: its process (by inode) and the
+// kernel's byte counters. Packet capture, when it runs, sees what polling cannot: connections that open and
+// close between polls, attempts that fail (reset, refused, unreachable, never answered), and the sequence
+// numbers that give a closed connection's final byte counts. Both feed the same PhysicalConnection, so a
+// connection seen by both is counted once.
+
+import type { Protocol } from "../collectors/socket-table.js";
+import { unknownProcess, type ProcessRef } from "./owners.js";
+
+export type Direction = "inbound" | "outbound";
+
+/** One end of a connection on this machine, identified by its four-tuple and protocol. */
+export interface Endpoints {
+  /** The network namespace ("" for the agent's own), so that equal addresses in two namespaces stay apart. */
+  readonly netns: string;
+  readonly protocol: Protocol;
+  readonly localIp: string;
+  readonly localPort: number;
+  readonly remoteIp: string;
+  readonly remotePort: number;
+}
+
+/** The seeds' key of a logical connection, less the machine (one tracker serves one machine). */
+export interface LogicalKey {
+  readonly direction: Direction;
+  readonly owner: ProcessRef;
+  readonly sourceIp: string;
+  readonly destinationIp: string;
+  readonly destinationPort: number;
+  readonly protocol: Protocol;
+}
+
+export interface LinkCounts {
+  established: number;
+  terminated: number;
+  live: number;
+  failed: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+export interface LogicalMinute {
+  readonly key: LogicalKey;
+  readonly counts: LinkCounts;
+}
+
+type Phase = "connecting" | "established" | "closed" | "failed";
+
+interface PhysicalConnection extends Endpoints {
+  direction: Direction;
+  owner: ProcessRef | undefined;
+  phase: Phase;
+  /** Counts of this minute, not yet reported. */
+  pending: LinkCounts;
+  /** Bytes already credited to some minute, over the connection's life. */
+  creditedSent: number;
+  creditedReceived: number;
+  /** Initial sequence numbers, when capture saw the handshake. */
+  localIsn?: number;
+  remoteIsn?: number;
+  /** The poll that last saw the socket. */
+  lastPoll: number;
+  lastActivityMs: number;
+  /** True once a reset or both FINs were seen: the socket is gone or going, whatever polls still show. */
+  closeSeen: boolean;
+  localFin: boolean;
+  remoteFin: boolean;
+}
+
+/** A polled socket with its process and direction decided. */
+export interface PolledConnection extends Endpoints {
+  readonly direction: Direction;
+  readonly owner: ProcessRef;
+  readonly connecting: boolean;
+  readonly bytesSent?: number;
+  readonly bytesReceived?: number;
+}
+
+const udpIdleMs = 120_000;
+/** How long before a poll a capture-only connection must have been quiet for its absence to mean it ended. */
+const captureGraceMs = 2_000;
+
+export class ConnectionTracker {
+  private readonly connections = new Map<string, PhysicalConnection>();
+  private pollCount = 0;
+
+  /**
+   * One poll's connections. On the first poll, connections already open are live, not newly established:
+   * the agent did not see them start. A connection missing from a poll has ended: if it had never
+   * established, the attempt failed.
+   */
+  observePoll(polled: readonly PolledConnection[], snapshotMs: number): void {
+    const poll = ++this.pollCount;
+    for (const socket of polled) {
+      const key = endpointsKey(socket);
+      let connection = this.connections.get(key);
+      if (connection === undefined || connection.phase === "closed" || connection.phase === "failed") {
+        if (connection !== undefined && connection.closeSeen) {
+          // Capture saw it end; the socket table lags (FIN-WAIT, CLOSE-WAIT): do not revive it.
+          connection.lastPoll = poll;
+          continue;
+        }
+        connection = this.create(socket, socket.direction, socket.connecting ? "connecting" : "established");
+        if (!socket.connecting && poll > 1) connection.pending.established++;
+        if (poll === 1) {
+          // Bytes before the agent started belong to no minute it reports.
+          connection.creditedSent = socket.bytesSent ?? 0;
+          connection.creditedReceived = socket.bytesReceived ?? 0;
+        }
+      } else if (connection.phase === "connecting" && !socket.connecting) {
+        connection.phase = "established";
+        connection.pending.established++;
+      }
+      connection.owner = socket.owner;
+      connection.direction = socket.direction;
+      connection.lastPoll = poll;
+      connection.lastActivityMs = snapshotMs;
+      this.creditTotals(connection, socket.bytesSent, socket.bytesReceived);
+    }
+    for (const connection of this.connections.values()) {
+      if (connection.lastPoll === poll || connection.phase === "closed" || connection.phase === "failed")
+        continue;
+      if (connection.lastPoll === 0) {
+        // Known from capture only. A UDP flow ends when it falls silent; a TCP connection that the poll
+        // would have shown if it were still open has ended without capture seeing how.
+        const silentMs = snapshotMs - connection.lastActivityMs;
+        if (connection.protocol === "udp" ? silentMs < udpIdleMs : silentMs < captureGraceMs) continue;
+      }
+      this.end(connection, connection.phase === "connecting" ? "failed" : "closed");
+    }
+  }
+
+  /** Names the process of a connection that no poll has attributed yet. */
+  attribute(endpoints: Endpoints, owner: ProcessRef): void {
+    const connection = this.connections.get(endpointsKey(endpoints));
+    if (connection !== undefined && connection.owner === undefined) connection.owner = owner;
+  }
+
+  /** A SYN: an attempt begins. `fromLocal` tells whether this machine sent it. */
+  observeSyn(endpoints: Endpoints, direction: Direction, isn: number, nowMs: number): void {
+    const key = endpointsKey(endpoints);
+    const existing = this.connections.get(key);
+    if (existing !== undefined && existing.phase === "connecting") return; // a retransmitted SYN
+    if (existing !== undefined && existing.phase === "established" && !existing.closeSeen) {
+      // A poll got there first; the sequence number still gives the final byte count at close.
+      if (direction === "outbound") existing.localIsn ??= isn;
+      else existing.remoteIsn ??= isn;
+      return;
+    }
+    const connection = this.create(endpoints, direction, "connecting");
+    connection.lastActivityMs = nowMs;
+    if (direction === "outbound") connection.localIsn = isn;
+    else connection.remoteIsn = isn;
+  }
+
+  /** A SYN-ACK: the attempt succeeded. */
+  observeSynAck(endpoints: Endpoints, sentByLocal: boolean, isn: number, nowMs: number): void {
+    const connection = this.connections.get(endpointsKey(endpoints));
+    if (connection === undefined) return;
+    if (connection.phase === "established" && !connection.closeSeen) {
+      if (sentByLocal) connection.localIsn ??= isn;
+      else connection.remoteIsn ??= isn;
+      return;
+    }
+    if (connection.phase !== "connecting") return;
+    if (sentByLocal) connection.localIsn = isn;
+    else connection.remoteIsn = isn;
+    connection.phase = "established";
+    connection.pending.established++;
+    connection.lastActivityMs = nowMs;
+  }
+
+  /** A FIN or RST, with the sequence number it carries, sent by this machine or by the peer. */
+  observeClose(endpoints: Endpoints, sentByLocal: boolean, reset: boolean, seq: number, nowMs: number): void {
+    const connection = this.connections.get(endpointsKey(endpoints));
+    if (connection === undefined) return;
+    connection.lastActivityMs = nowMs;
+    if (connection.phase === "connecting") {
+      // A reset answering a SYN: refused (or, inbound, this machine refused it).
+      if (reset) {
+        connection.closeSeen = true;
+        this.end(connection, "failed");
+      }
+      return;
+    }
+    if (connection.phase !== "established") return;
+    const isn = sentByLocal ? connection.localIsn : connection.remoteIsn;
+    if (isn !== undefined) {
+      // Every byte before the FIN's sequence number was sent: the side's total, modulo 2^32.
+      const relative = (seq - isn - 1 + 2 ** 32) % 2 ** 32;
+      if (sentByLocal) this.creditTotals(connection, wrapTotal(relative, connection.creditedSent), undefined);
+      else this.creditTotals(connection, undefined, wrapTotal(relative, connection.creditedReceived));
+    }
+    if (sentByLocal) connection.localFin = true;
+    else connection.remoteFin = true;
+    if (reset || (connection.localFin && connection.remoteFin)) {
+      connection.closeSeen = true;
+      this.end(connection, "closed");
+    }
+  }
+
+  /** An ICMP error for an attempt: host or port unreachable. */
+  observeUnreachable(endpoints: Endpoints, nowMs: number): void {
+    const connection = this.connections.get(endpointsKey(endpoints));
+    if (connection === undefined || connection.phase !== "connecting") return;
+    connection.lastActivityMs = nowMs;
+    connection.closeSeen = true;
+    this.end(connection, "failed");
+  }
+
+  /** A UDP datagram: a flow starts with its first datagram and ends after two idle minutes. True for a new flow. */
+  observeDatagram(
+    endpoints: Endpoints,
+    direction: Direction,
+    sentByLocal: boolean,
+    bytes: number,
+    nowMs: number,
+  ): boolean {
+    const key = endpointsKey(endpoints);
+    let connection = this.connections.get(key);
+    const created = connection === undefined || connection.phase !== "established";
+    if (connection === undefined || connection.phase !== "established") {
+      connection = this.create(endpoints, direction, "established");
+      connection.pending.established++;
+    }
+    connection.lastActivityMs = nowMs;
+    if (sentByLocal) {
+      connection.pending.bytesSent += bytes;
+      connection.creditedSent += bytes;
+    } else {
+      connection.pending.bytesReceived += bytes;
+      connection.creditedReceived += bytes;
+    }
+    return created;
+  }
+
+  /**
+   * The minute's logical connections, and a fresh start for the next. `resolveOwner` names the process of
+   * connections no poll attributed (they came and went between polls).
+   */
+  takeMinute(resolveOwner: (connection: Endpoints, direction: Direction) => ProcessRef): LogicalMinute[] {
+    const logical = new Map<string, LogicalMinute>();
+    for (const [key, connection] of this.connections) {
+      const live = connection.phase === "established" ? 1 : 0;
+      const { pending } = connection;
+      const active =
+        live +
+        pending.established +
+        pending.terminated +
+        pending.failed +
+        pending.bytesSent +
+        pending.bytesReceived;
+      if (active > 0) {
+        connection.owner ??= resolveOwner(connection, connection.direction);
+        const logicalKey = logicalKeyOf(connection, connection.owner);
+        const id = logicalKeyText(logicalKey);
+        let entry = logical.get(id);
+        if (entry === undefined) {
+          entry = { key: logicalKey, counts: emptyCounts() };
+          logical.set(id, entry);
+        }
+        const counts = entry.counts;
+        counts.established += pending.established;
+        counts.terminated += pending.terminated;
+        counts.failed += pending.failed;
+        counts.live += live;
+        counts.bytesSent += pending.bytesSent;
+        counts.bytesReceived += pending.bytesReceived;
+      }
+      connection.pending = emptyCounts();
+      // A connection capture saw close is kept while the socket table still lists it (FIN-WAIT,
+      // CLOSE-WAIT), so that a poll does not count it again as a new one.
+      const ended = connection.phase === "closed" || connection.phase === "failed";
+      if (ended && (!connection.closeSeen || connection.lastPoll < this.pollCount))
+        this.connections.delete(key);
+    }
+    return [...logical.values()];
+  }
+
+  private create(endpoints: Endpoints, direction: Direction, phase: Phase): PhysicalConnection {
+    const connection: PhysicalConnection = {
+      netns: endpoints.netns,
+      protocol: endpoints.protocol,
+      localIp: endpoints.localIp,
+      localPort: endpoints.localPort,
+      remoteIp: endpoints.remoteIp,
+      remotePort: endpoints.remotePort,
+      direction,
+      owner: undefined,
+      phase,
+      pending: emptyCounts(),
+      creditedSent: 0,
+      creditedReceived: 0,
+      lastPoll: 0,
+      lastActivityMs: 0,
+      closeSeen: false,
+      localFin: false,
+      remoteFin: false,
+    };
+    const previous = this.connections.get(endpointsKey(endpoints));
+    if (previous !== undefined) {
+      // The same four-tuple again: whatever the old connection had not reported is carried over.
+      const carried = previous.pending;
+      if (previous.phase === "established") carried.terminated++;
+      connection.pending = carried;
+      connection.owner = previous.owner;
+    }
+    this.connections.set(endpointsKey(endpoints), connection);
+    return connection;
+  }
+
+  private end(connection: PhysicalConnection, phase: "closed" | "failed"): void {
+    if (connection.phase === "closed" || connection.phase === "failed") return;
+    if (phase === "failed") connection.pending.failed++;
+    else if (connection.phase === "established") connection.pending.terminated++;
+    connection.phase = phase === "failed" || connection.phase === "connecting" ? "failed" : "closed";
+  }
+
+  /** Credits the part of life-time totals that no minute has been credited with yet. */
+  private creditTotals(
+    connection: PhysicalConnection,
+    sent: number | undefined,
+    received: number | undefined,
+  ): void {
+    if (sent !== undefined && sent > connection.creditedSent) {
+      connection.pending.bytesSent += sent - connection.creditedSent;
+      connection.creditedSent = sent;
+    }
+    if (received !== undefined && received > connection.creditedReceived) {
+      connection.pending.bytesReceived += received - connection.creditedReceived;
+      connection.creditedReceived = received;
+    }
+  }
+}
+
+export function emptyCounts(): LinkCounts {
+  return { established: 0, terminated: 0, live: 0, failed: 0, bytesSent: 0, bytesReceived: 0 };
+}
+
+export function endpointsKey(e: Endpoints): string {
+  return `${e.netns} ${e.protocol} ${e.localIp} ${e.localPort} ${e.remoteIp} ${e.remotePort}`;
+}
+
+function logicalKeyOf(connection: PhysicalConnection, owner: ProcessRef): LogicalKey {
+  const inbound = connection.direction === "inbound";
+  return {
+    direction: connection.direction,
+    owner,
+    sourceIp: inbound ? connection.remoteIp : connection.localIp,
+    destinationIp: inbound ? connection.localIp : connection.remoteIp,
+    destinationPort: inbound ? connection.localPort : connection.remotePort,
+    protocol: connection.protocol,
+  };
+}
+
+function logicalKeyText(k: LogicalKey): string {
+  return [k.direction, k.owner.process, k.sourceIp, k.destinationIp, k.destinationPort, k.protocol].join(" ");
+}
+
+/** The 64-bit total whose low 32 bits are `relative`, nearest above what was already credited. */
+function wrapTotal(relative: number, credited: number): number {
+  const base = Math.floor(credited / 2 ** 32) * 2 ** 32;
+  const candidate = base + relative;
+  return candidate + 2 ** 31 < credited ? candidate + 2 ** 32 : candidate;
+}
+
+export { unknownProcess };

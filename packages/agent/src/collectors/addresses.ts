@@ -1,0 +1,29 @@
+// IP addresses as the tables hold them: IPv4 dotted, IPv6 in canonical compressed form, an IPv4 address
+// seen through an IPv4-mapped IPv6 socket as plain IPv4 (it is the same peer), and no zone suffix.
+
+import { isIPv6 } from "node:net";
+
+export const wildcardIpv4 = "0.0.0.0";
+export const wildcardIpv6 = "::";
+
+export function normalizeIp(text: string): string {
+  let ip = text.startsWith("[") && text.endsWith("]") ? text.slice(1, -1) : text;
+  const zone = ip.indexOf("%");
+  if (zone >= 0) ip = ip.slice(0, zone);
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped?.[1] !== undefined) return mapped[1];
+  return isIPv6(ip) ? canonicalIpv6(ip) : ip;
+}
+
+export function isWildcardIp(ip: string): boolean {
+  return ip === wildcardIpv4 || ip === wildcardIpv6;
+}
+
+export function isLoopbackIp(ip: string): boolean {
+  return ip.startsWith("127.") || ip === "::1";
+}
+
+/** RFC 5952's form (lower case, no leading zeros, the longest zero run as "::"), as the URL standard writes it. */
+export function canonicalIpv6(ip: string): string {
+  return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+}

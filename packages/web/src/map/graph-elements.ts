@@ -110,12 +110,15 @@ export function toElements(graph: MapGraph, expanded: ReadonlySet<string>): Elem
     }
   }
   const maxLinks = Math.max(1, ...graph.edges.map((e) => e.links + e.failedLinks));
+  /** Beyond this many edges, straight "haystack" edges keep drawing fast (they have no arrowheads). */
+  const bulk = graph.edges.length > 400;
   for (const edge of graph.edges) {
     if (!ids.has(edge.source) || !ids.has(edge.target)) continue;
     const classes: string[] = [];
     if (edge.failedLinks > 0) classes.push("failed");
     if (edge.workedBefore) classes.push("regression");
     if (edge.selfLink) classes.push("self");
+    if (bulk) classes.push("bulk");
     elements.push({
       group: "edges",
       data: {

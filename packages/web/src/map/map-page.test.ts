@@ -225,6 +225,16 @@ describe("the map page", () => {
       .poll(() => page.getByRole("heading", { level: 1 }).textContent())
       .toBe(`Map of ${target.label}`);
 
+    // A client group expands into its members and collapses again.
+    const group = await page.evaluate(() => String(window.svcmapCy?.nodes("node.clientGroup").first().id()));
+    await page.evaluate((id) => window.svcmapCy?.getElementById(id).emit("dbltap"), group);
+    await expect
+      .poll(() => page.evaluate(() => window.svcmapCy?.nodes("node.member").length ?? 0))
+      .toBeGreaterThan(0);
+    await saveScreenshot(page, "map-expanded-group");
+    await page.evaluate((id) => window.svcmapCy?.getElementById(id).emit("dbltap"), group);
+    await expect.poll(() => page.evaluate(() => window.svcmapCy?.nodes("node.member").length ?? 0)).toBe(0);
+
     await page.getByRole("button", { name: "Show as table" }).click();
     const table = page.getByRole("table", { name: /Connections/ });
     await table.waitFor();

@@ -15,6 +15,7 @@ import {
   str,
   windowLets,
   type MapWindow,
+  type Row,
 } from "./map-query.js";
 
 export const estateAggregations: readonly EstateAggregation[] = ["site", "subnet", "group"];
@@ -134,11 +135,22 @@ export async function estateMap(
   subnet = "",
   maxDrawn = maxMachinesDrawn,
 ): Promise<EstateResponse> {
-  const machines = await queries.rows("machines", estateMachinesKql(window, by, groups));
-  const inside = machines.filter((m) => within !== "" && str(m["Aggregate"]) === within);
-  const bySubnet = by !== "subnet" && inside.length > maxDrawn;
-  const opening: EstateOpening = { within, bySubnet, subnet: bySubnet ? subnet : "" };
-  const traffic = await queries.rows("traffic", estateTrafficKql(window, by, groups, opening));
+  let machines: Row[];
+  let traffic: Row[];
+  let opening: EstateOpening = { within, bySubnet: false, subnet: "" };
+  if (within === "") {
+    [machines, traffic] = await Promise.all([
+      queries.rows("machines", estateMachinesKql(window, by, groups)),
+      queries.rows("traffic", estateTrafficKql(window, by, groups, opening)),
+    ]);
+  } else {
+    // How to draw the opened aggregate depends on its size, so its machines are counted first.
+    machines = await queries.rows("machines", estateMachinesKql(window, by, groups));
+    const inside = machines.filter((m) => str(m["Aggregate"]) === within);
+    const bySubnet = by !== "subnet" && inside.length > maxDrawn;
+    opening = { within, bySubnet, subnet: bySubnet ? subnet : "" };
+    traffic = await queries.rows("traffic", estateTrafficKql(window, by, groups, opening));
+  }
 
   const nodes = new Map<string, MapNode>();
   const count = (id: string, node: Omit<MapNode, "count">): void => {
@@ -154,7 +166,7 @@ export async function estateMap(
     const openedId = `aggregate:${aggregate}`;
     count(openedId, { id: openedId, kind: "aggregate", label: aggregate, focus: true });
     let parent = openedId;
-    if (bySubnet) {
+    if (opening.bySubnet) {
       const machineSubnet = str(m["Subnet"]);
       const name = subnetNodeName(within, machineSubnet);
       const subnetId = `aggregate:${name}`;

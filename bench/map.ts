@@ -14,7 +14,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
+import { launchBrowser } from "../packages/web/test-support/browser.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const { values } = parseArgs({
@@ -27,16 +27,6 @@ const { values } = parseArgs({
 const runs = Math.max(3, Number(values.runs));
 const source = values.data ?? "";
 const acmeDemo = "m-89e06f03-05a7-4d9c-9d26-2900ca769299";
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -84,7 +74,7 @@ async function main(): Promise<void> {
   console.log(`copying ${source} to ${copy} …`);
   cpSync(source, copy, { recursive: true });
   const { url, child } = await startServer(copy);
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  const browser = await launchBrowser();
   try {
     const machines = (await (await fetch(`${url}/api/map/machines?timespan=${last30m}`)).json()) as {
       machines: { machine: string; computer: string }[];

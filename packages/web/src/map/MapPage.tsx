@@ -3,12 +3,12 @@
 // and the URL holds the whole view.
 
 import type { DependencyMapResponse, EstateAggregation, EstateResponse, MapNode } from "@svcmap/model";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { useRoute } from "../shell/route.js";
 import { TimeRangePicker } from "../shared/TimeRangePicker.js";
 import { queryTimespan } from "../shared/time-range.js";
 import { ContextMenu, type MenuItem } from "./ContextMenu.js";
-import { CytoscapeMap, type ContextTarget } from "./CytoscapeMap.js";
+import type { ContextTarget } from "./CytoscapeMap.js";
 import { DetailsPane } from "./DetailsPane.js";
 import { edgeDescription, isExpandable, toElements, type MapGraph } from "./graph-elements.js";
 import { mapApi } from "./map-api.js";
@@ -17,6 +17,11 @@ import { MapTable } from "./MapTable.js";
 import { Sidebar } from "./Sidebar.js";
 import { useLoad } from "./use-load.js";
 import "./map.css";
+
+// Cytoscape is most of the page's code: it is a chunk of its own, requested as soon as this page's code runs,
+// so that it loads and evaluates while the page is still being revealed and its requests are in flight.
+const cytoscapeChunk = import("./CytoscapeMap.js");
+const CytoscapeMap = lazy(() => cytoscapeChunk.then((m) => ({ default: m.CytoscapeMap })));
 
 export interface MapPageProps {
   readonly params: URLSearchParams;
@@ -253,25 +258,26 @@ export default function MapPage({ params }: MapPageProps) {
                 : "No connections in this time range."}
             </p>
           )}
-          {state.table ? (
-            graph.data !== undefined && (
-              <MapTable
-                graph={graph.data}
-                selected={state.selected}
-                onSelect={(selected) => update({ selected }, true)}
-                actionsFor={actionsFor}
-              />
-            )
-          ) : (
-            <CytoscapeMap
-              elements={elements}
+          {graph.data === undefined ? null : state.table ? (
+            <MapTable
+              graph={graph.data}
               selected={state.selected}
-              label={`${title}: ${graph.data?.nodes.length ?? 0} nodes and ${graph.data?.edges.length ?? 0} connections. Use “Show as table” to read them.`}
               onSelect={(selected) => update({ selected }, true)}
-              onActivate={onActivate}
-              onContextMenu={onContextMenu}
-              describeEdge={describeEdge}
+              actionsFor={actionsFor}
+              nameOf={nameOf}
             />
+          ) : (
+            <Suspense fallback={<p className="map-loading">Loading the map…</p>}>
+              <CytoscapeMap
+                elements={elements}
+                selected={state.selected}
+                label={`${title}: ${graph.data?.nodes.length ?? 0} nodes and ${graph.data?.edges.length ?? 0} connections. Use “Show as table” to read them.`}
+                onSelect={(selected) => update({ selected }, true)}
+                onActivate={onActivate}
+                onContextMenu={onContextMenu}
+                describeEdge={describeEdge}
+              />
+            </Suspense>
           )}
         </div>
         {graph.data !== undefined && <KqlDetails graph={graph.data} />}

@@ -147,6 +147,17 @@ export function mapStylesheet(): StylesheetJson {
     warning: themeColor("--warning"),
     edge: themeColor("--edge"),
   };
+  // Machines, process groups and an opened aggregate are boxes around their contents, named on top.
+  const compound = {
+    shape: "round-rectangle",
+    "text-valign": "top",
+    "text-halign": "center",
+    "text-margin-y": -4,
+    "font-weight": "bold",
+    "background-color": c.sunken,
+    "background-opacity": 0.5,
+    padding: "14px",
+  } as const;
   const roles = ["webserver", "appserver", "databaseserver", "ldapserver", "smbserver"] as const;
   return [
     {
@@ -164,19 +175,7 @@ export function mapStylesheet(): StylesheetJson {
         "border-width": 1,
       },
     },
-    {
-      selector: "node.machine, node.processGroup",
-      style: {
-        shape: "round-rectangle",
-        "text-valign": "top",
-        "text-halign": "center",
-        "text-margin-y": -4,
-        "font-weight": "bold",
-        "background-color": c.sunken,
-        "background-opacity": 0.5,
-        padding: "14px",
-      },
-    },
+    { selector: "node.machine, node.processGroup", style: compound },
     { selector: "node.processGroup", style: { "border-style": "dashed", "font-weight": "normal" } },
     {
       selector: "node.machine.focus, node.aggregate.focus",
@@ -240,19 +239,7 @@ export function mapStylesheet(): StylesheetJson {
         "border-color": c.accent,
       },
     },
-    {
-      selector: "node.aggregate:parent",
-      style: {
-        shape: "round-rectangle",
-        "text-valign": "top",
-        "text-halign": "center",
-        "text-margin-y": -4,
-        "font-weight": "bold",
-        "background-color": c.sunken,
-        "background-opacity": 0.5,
-        padding: "14px",
-      },
-    },
+    { selector: "node.aggregate:parent", style: compound },
     { selector: "node.failing", style: { "border-color": c.danger, "border-width": 2 } },
     {
       selector: "node:selected",

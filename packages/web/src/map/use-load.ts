@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useLayoutEffect, useState } from "react";
 import { ApiRequestError } from "../api/client.js";
 
 export interface Loaded<T> {
@@ -18,7 +18,9 @@ interface State<T> {
 export function useLoad<T>(key: string, load: ((signal: AbortSignal) => Promise<T>) | undefined): Loaded<T> {
   const [state, setState] = useState<State<T>>({ key: undefined });
   const enabled = load !== undefined;
-  useEffect(() => {
+  // Requests start in the commit itself, not after paint: the page's big Cytoscape chunk evaluates in the
+  // meantime, and requests already in flight overlap with it.
+  useLayoutEffect(() => {
     if (load === undefined) return;
     const abort = new AbortController();
     load(abort.signal).then(

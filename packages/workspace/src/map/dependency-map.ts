@@ -7,6 +7,7 @@
 import type { DependencyMapResponse, MapEdge, MapNode } from "@svcmap/model";
 import { kqlStringList } from "./kql-literal.js";
 import {
+  addressesLet,
   inventoryLookback,
   MapQuerySet,
   num,
@@ -30,11 +31,7 @@ export function connectionsKql(window: MapWindow, focus: readonly string[]): str
   const machines = kqlStringList(focus);
   return (
     windowLets(window) +
-    `let addresses = VMComputer
-| where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
-| summarize arg_max(TimeGenerated, Ipv4Addresses) by Machine
-| mv-expand Ip = todynamic(Ipv4Addresses) to typeof(string)
-| summarize RemoteMachine = min(Machine) by Ip;
+    `${addressesLet}
 let connections = materialize(VMConnection
 | where TimeGenerated >= start and TimeGenerated < end and Machine in ${machines}
 | summarize Links = sum(LinksEstablished), FailedLinks = sum(LinksFailed), BytesSent = sum(BytesSent), BytesReceived = sum(BytesReceived), Responses = sum(Responses), ResponseTimeSum = sum(ResponseTimeSum), RemoteDnsQuestions = max(RemoteDnsQuestions) by Machine, Direction, Process, RemoteIp, DestinationPort, Protocol

@@ -8,6 +8,7 @@ import type { EstateAggregation, EstateResponse, MapEdge, MapNode } from "@svcma
 import { kqlString } from "./kql-literal.js";
 import type { MachineGroup } from "./machine-groups.js";
 import {
+  addressesLet,
   inventoryLookback,
   MapQuerySet,
   num,
@@ -104,11 +105,7 @@ export function estateTrafficKql(
 | summarize arg_max(TimeGenerated, Computer, Ipv4Addresses) by Machine
 ${join}| extend Aggregate = ${expr}, Subnet = ${subnetExpr}
 | project Machine, Node = iff(Aggregate == ${opened}, ${inside}, Aggregate);
-let addresses = VMComputer
-| where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
-| summarize arg_max(TimeGenerated, Ipv4Addresses) by Machine
-| mv-expand Ip = todynamic(Ipv4Addresses) to typeof(string)
-| summarize RemoteMachine = min(Machine) by Ip;
+${addressesLet}
 VMConnection
 | where TimeGenerated >= start and TimeGenerated < end
 | summarize Links = sum(LinksEstablished), FailedLinks = sum(LinksFailed), BytesSent = sum(BytesSent), BytesReceived = sum(BytesReceived), Responses = sum(Responses), ResponseTimeSum = sum(ResponseTimeSum) by Machine, Direction, RemoteIp, DestinationPort

@@ -147,8 +147,10 @@ export type EstateAggregation = "site" | "subnet" | "group";
 export interface EstateResponse {
   readonly range: MapTimeRange;
   readonly by: EstateAggregation;
-  /** The aggregate drawn as its machines, if one was opened. */
+  /** The aggregate drawn as its machines (or, when it has many, as its subnets), if one was opened. */
   readonly within?: string;
+  /** The subnet of `within` drawn as its machines, if one was opened. */
+  readonly subnet?: string;
   readonly nodes: readonly MapNode[];
   readonly edges: readonly MapEdge[];
   readonly queries: MapQueries;

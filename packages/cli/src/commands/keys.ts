@@ -19,7 +19,7 @@ const usage = `usage: svcmap keys create --role ${apiKeyRoles.join("|")} [--name
        svcmap keys revoke ID [--data DIR]
 
   reader       may run queries
-  contributor  may run queries and send data
+  contributor  may run queries, send data and change machine groups
   agent        may only send data (what an agent on a server needs)
 
 A key is printed once, when it is created; only its hash is stored. While no key exists, a server on a

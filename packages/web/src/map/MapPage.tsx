@@ -3,12 +3,12 @@
 // and the URL holds the whole view.
 
 import type { DependencyMapResponse, EstateAggregation, EstateResponse, MapNode } from "@svcmap/model";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { useRoute } from "../shell/route.js";
 import { TimeRangePicker } from "../shared/TimeRangePicker.js";
 import { queryTimespan } from "../shared/time-range.js";
 import { ContextMenu, type MenuItem } from "./ContextMenu.js";
-import { CytoscapeMap, type ContextTarget } from "./CytoscapeMap.js";
+import type { ContextTarget } from "./CytoscapeMap.js";
 import { DetailsPane } from "./DetailsPane.js";
 import { edgeDescription, isExpandable, toElements, type MapGraph } from "./graph-elements.js";
 import { mapApi } from "./map-api.js";
@@ -17,6 +17,11 @@ import { MapTable } from "./MapTable.js";
 import { Sidebar } from "./Sidebar.js";
 import { useLoad } from "./use-load.js";
 import "./map.css";
+
+// Cytoscape is most of the page's code: it is a chunk of its own, requested as soon as this page's code runs,
+// so that it loads and evaluates while the page is still being revealed and its requests are in flight.
+const cytoscapeChunk = import("./CytoscapeMap.js");
+const CytoscapeMap = lazy(() => cytoscapeChunk.then((m) => ({ default: m.CytoscapeMap })));
 
 export interface MapPageProps {
   readonly params: URLSearchParams;
@@ -35,19 +40,27 @@ export default function MapPage({ params }: MapPageProps) {
   );
   const timespan = queryTimespan(state.time);
   const [groupsVersion, setGroupsVersion] = useState(0);
+  /** Bumped by "Refresh": a range that ends now moves on, and the same URL should show the newest data. */
+  const [refreshed, setRefreshed] = useState(0);
   const groupsChanged = useCallback(() => setGroupsVersion((v) => v + 1), []);
 
-  const machines = useLoad(`${timespan} ${state.search} ${groupsVersion}`, (s) =>
+  const machines = useLoad(`${timespan} ${state.search} ${groupsVersion} ${refreshed}`, (s) =>
     mapApi.machines(timespan, state.search, s),
   );
-  const allMachines = useLoad(`${timespan} ${groupsVersion}`, (s) => mapApi.machines(timespan, "", s));
+  // Choosing the default view needs the unfiltered list; a search needs it fetched on its own.
+  const allMachines = useLoad(
+    `${timespan} ${groupsVersion}`,
+    state.view.kind === "auto" && state.search !== "" ? (s) => mapApi.machines(timespan, "", s) : undefined,
+  );
   const groups = useLoad(`${groupsVersion}`, (s) => mapApi.groups(s));
 
+  const unfiltered = state.search === "" ? machines : allMachines;
   const view = resolveView(
     state.view,
-    allMachines.data?.machines.map((m) => m.machine),
+    unfiltered.data?.machines.map((m) => m.machine),
   );
   const graphKey = JSON.stringify([
+    refreshed,
     view,
     timespan,
     state.selfLinks,
@@ -109,23 +122,28 @@ export default function MapPage({ params }: MapPageProps) {
       });
     }
     if (node.kind === "aggregate" && view?.kind === "estate") {
-      const within = node.focus ? "" : node.label;
-      items.push({
-        label: node.focus ? "Close" : "Open",
-        action: () => update({ view: { ...view, within }, selected: "" }),
-      });
+      items.push({ label: node.focus ? "Close" : "Open", action: () => openAggregate(node) });
     }
     items.push({ label: "Show details", action: () => update({ selected: id }, true) });
     if (view?.kind !== "estate") items.push(selfLinksItem);
     return items;
   };
 
+  /** Opening an aggregate: a top-level one, or a subnet inside the opened one; opening it again closes it. */
+  const openAggregate = (node: MapNode): void => {
+    if (view?.kind !== "estate") return;
+    const inOpened = node.parent !== undefined && node.parent === `aggregate:${view.within}`;
+    const next = inOpened
+      ? { ...view, subnet: node.focus ? "" : node.label }
+      : { ...view, within: node.focus ? "" : node.label, subnet: "" };
+    update({ view: next, selected: "" });
+  };
+
   const onActivate = (id: string): void => {
     const node = nodes.get(id);
     if (node === undefined) return;
     if (isExpandable(node)) toggleExpanded(id);
-    else if (node.kind === "aggregate" && view?.kind === "estate")
-      update({ view: { ...view, within: node.focus ? "" : node.label }, selected: "" });
+    else if (node.kind === "aggregate") openAggregate(node);
     else if (node.kind === "machine" && node.machine !== undefined && !node.focus) loadMachine(node.machine);
   };
 
@@ -160,7 +178,7 @@ export default function MapPage({ params }: MapPageProps) {
         onGroupsChanged={groupsChanged}
         estateBy={view?.kind === "estate" ? view.by : undefined}
         onOpenEstate={(by: EstateAggregation) =>
-          update({ view: { kind: "estate", by, within: "" }, selected: "" })
+          update({ view: { kind: "estate", by, within: "", subnet: "" }, selected: "" })
         }
       />
       <section className="map-main" aria-labelledby="page-title">
@@ -188,10 +206,16 @@ export default function MapPage({ params }: MapPageProps) {
             </label>
           )}
           {view?.kind === "estate" && view.within !== "" && (
-            <button type="button" onClick={() => update({ view: { ...view, within: "" }, selected: "" })}>
+            <button
+              type="button"
+              onClick={() => update({ view: { ...view, within: "", subnet: "" }, selected: "" })}
+            >
               Back to the whole estate
             </button>
           )}
+          <button type="button" onClick={() => setRefreshed((n) => n + 1)}>
+            Refresh
+          </button>
           <button
             type="button"
             aria-pressed={state.table}
@@ -228,27 +252,32 @@ export default function MapPage({ params }: MapPageProps) {
         <div className="map-body" aria-busy={graph.loading}>
           {graph.loading && <p className="map-loading">Loading…</p>}
           {graph.data !== undefined && graph.data.edges.length === 0 && !graph.loading && (
-            <p className="map-empty">No connections in this time range.</p>
+            <p className="map-empty">
+              {unfiltered.data?.machines.length === 0
+                ? "No machine has reported in this time range. An agent's first data arrive a minute or two after it starts; choose a longer range to look further back."
+                : "No connections in this time range."}
+            </p>
           )}
-          {state.table ? (
-            graph.data !== undefined && (
-              <MapTable
-                graph={graph.data}
-                selected={state.selected}
-                onSelect={(selected) => update({ selected }, true)}
-                actionsFor={actionsFor}
-              />
-            )
-          ) : (
-            <CytoscapeMap
-              elements={elements}
+          {graph.data === undefined ? null : state.table ? (
+            <MapTable
+              graph={graph.data}
               selected={state.selected}
-              label={`${title}: ${graph.data?.nodes.length ?? 0} nodes and ${graph.data?.edges.length ?? 0} connections. Use “Show as table” to read them.`}
               onSelect={(selected) => update({ selected }, true)}
-              onActivate={onActivate}
-              onContextMenu={onContextMenu}
-              describeEdge={describeEdge}
+              actionsFor={actionsFor}
+              nameOf={nameOf}
             />
+          ) : (
+            <Suspense fallback={<p className="map-loading">Loading the map…</p>}>
+              <CytoscapeMap
+                elements={elements}
+                selected={state.selected}
+                label={`${title}: ${graph.data?.nodes.length ?? 0} nodes and ${graph.data?.edges.length ?? 0} connections. Use “Show as table” to read them.`}
+                onSelect={(selected) => update({ selected }, true)}
+                onActivate={onActivate}
+                onContextMenu={onContextMenu}
+                describeEdge={describeEdge}
+              />
+            </Suspense>
           )}
         </div>
         {graph.data !== undefined && <KqlDetails graph={graph.data} />}
@@ -277,7 +306,7 @@ function resolveView(view: MapView, machines: readonly string[] | undefined): Re
   const [only] = machines;
   return machines.length === 1 && only !== undefined
     ? { kind: "machine", machine: only }
-    : { kind: "estate", by: "site", within: "" };
+    : { kind: "estate", by: "site", within: "", subnet: "" };
 }
 
 function loadGraph(
@@ -292,7 +321,7 @@ function loadGraph(
     case "group":
       return mapApi.groupMap(view.group, timespan, state.selfLinks, state.onlyGroupConnected, signal);
     case "estate":
-      return mapApi.estate(timespan, view.by, view.within, signal);
+      return mapApi.estate(timespan, view.by, view.within, view.subnet, signal);
   }
 }
 
@@ -305,7 +334,8 @@ function viewTitle(
   if (view.kind === "machine") return `Map of ${nodes.get(`machine:${view.machine}`)?.label ?? view.machine}`;
   if (view.kind === "group")
     return `Map of group ${groups.find((g) => g.id === view.group)?.name ?? view.group}`;
-  return view.within === "" ? `Estate by ${view.by}` : `Estate: ${view.within}`;
+  if (view.within === "") return `Estate by ${view.by}`;
+  return `Estate: ${view.within}${view.subnet === "" ? "" : ` › ${view.subnet}`}`;
 }
 
 function KqlDetails({ graph }: { graph: MapGraph & { queries: Readonly<Record<string, string>> } }) {

@@ -10,6 +10,8 @@ interface Props {
   readonly selected: string;
   readonly onSelect: (id: string) => void;
   readonly actionsFor: (id: string) => readonly { label: string; action: () => void }[];
+  /** A node's name as the page shows it (a process with its machine). */
+  readonly nameOf: (id: string) => string;
 }
 
 const kindNames: Readonly<Record<MapNode["kind"], string>> = {
@@ -21,16 +23,7 @@ const kindNames: Readonly<Record<MapNode["kind"], string>> = {
   aggregate: "Machines",
 };
 
-export function MapTable({ graph, selected, onSelect, actionsFor }: Props) {
-  const names = new Map(graph.nodes.map((n) => [n.id, n]));
-  const fullName = (id: string): string => {
-    const node = names.get(id);
-    if (node === undefined) return id;
-    const parent = node.parent === undefined ? undefined : names.get(node.parent);
-    const machine =
-      parent?.kind === "processGroup" && parent.parent !== undefined ? names.get(parent.parent) : parent;
-    return machine === undefined || node.kind !== "process" ? node.label : `${machine.label} › ${node.label}`;
-  };
+export function MapTable({ graph, selected, onSelect, actionsFor, nameOf }: Props) {
   const status = (e: MapEdge): string =>
     e.workedBefore ? "Fails now; worked the day before" : e.failedLinks > 0 ? "Failing" : "OK";
   return (
@@ -59,10 +52,10 @@ export function MapTable({ graph, selected, onSelect, actionsFor }: Props) {
             >
               <td>
                 <button type="button" className="link-button" onClick={() => onSelect(e.id)}>
-                  {fullName(e.source)}
+                  {nameOf(e.source)}
                 </button>
               </td>
-              <td>{fullName(e.target)}</td>
+              <td>{nameOf(e.target)}</td>
               <td>{e.ports.join(", ")}</td>
               <td className="number">{formatCount(e.links)}</td>
               <td className="number">{formatCount(e.failedLinks)}</td>
@@ -89,7 +82,7 @@ export function MapTable({ graph, selected, onSelect, actionsFor }: Props) {
             <tr key={n.id} aria-selected={n.id === selected}>
               <td>
                 <button type="button" className="link-button" onClick={() => onSelect(n.id)}>
-                  {fullName(n.id)}
+                  {nameOf(n.id)}
                 </button>
               </td>
               <td>{kindNames[n.kind]}</td>

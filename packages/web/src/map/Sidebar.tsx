@@ -76,7 +76,12 @@ export function Sidebar(props: Props) {
   );
 }
 
+/** The list shows this many machines at first; an estate of thousands is found by searching, not scrolling. */
+const firstShown = 100;
+
 function MachineList({ machines, search, onSearch, currentMachine, onOpenMachine }: Props) {
+  const [showAll, setShowAll] = useState(false);
+  const shown = machines === undefined || showAll ? machines : machines.slice(0, firstShown);
   return (
     <>
       <label className="search">
@@ -94,7 +99,7 @@ function MachineList({ machines, search, onSearch, currentMachine, onOpenMachine
         <p className="muted">No machines reported in this time range.</p>
       ) : (
         <ul className="machine-list" aria-label={`${machines.length} machines`}>
-          {machines.map((m) => (
+          {(shown ?? []).map((m) => (
             <li key={m.machine}>
               <button
                 type="button"
@@ -128,6 +133,11 @@ function MachineList({ machines, search, onSearch, currentMachine, onOpenMachine
             </li>
           ))}
         </ul>
+      )}
+      {machines !== undefined && (shown?.length ?? 0) < machines.length && (
+        <button type="button" onClick={() => setShowAll(true)}>
+          Show all {machines.length} machines
+        </button>
       )}
     </>
   );

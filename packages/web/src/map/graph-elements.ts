@@ -110,12 +110,15 @@ export function toElements(graph: MapGraph, expanded: ReadonlySet<string>): Elem
     }
   }
   const maxLinks = Math.max(1, ...graph.edges.map((e) => e.links + e.failedLinks));
+  /** Beyond this many edges, straight "haystack" edges keep drawing fast (they have no arrowheads). */
+  const bulk = graph.edges.length > 400;
   for (const edge of graph.edges) {
     if (!ids.has(edge.source) || !ids.has(edge.target)) continue;
     const classes: string[] = [];
     if (edge.failedLinks > 0) classes.push("failed");
     if (edge.workedBefore) classes.push("regression");
     if (edge.selfLink) classes.push("self");
+    if (bulk) classes.push("bulk");
     elements.push({
       group: "edges",
       data: {
@@ -144,6 +147,17 @@ export function mapStylesheet(): StylesheetJson {
     warning: themeColor("--warning"),
     edge: themeColor("--edge"),
   };
+  // Machines, process groups and an opened aggregate are boxes around their contents, named on top.
+  const compound = {
+    shape: "round-rectangle",
+    "text-valign": "top",
+    "text-halign": "center",
+    "text-margin-y": -4,
+    "font-weight": "bold",
+    "background-color": c.sunken,
+    "background-opacity": 0.5,
+    padding: "14px",
+  } as const;
   const roles = ["webserver", "appserver", "databaseserver", "ldapserver", "smbserver"] as const;
   return [
     {
@@ -161,19 +175,7 @@ export function mapStylesheet(): StylesheetJson {
         "border-width": 1,
       },
     },
-    {
-      selector: "node.machine, node.processGroup",
-      style: {
-        shape: "round-rectangle",
-        "text-valign": "top",
-        "text-halign": "center",
-        "text-margin-y": -4,
-        "font-weight": "bold",
-        "background-color": c.sunken,
-        "background-opacity": 0.5,
-        padding: "14px",
-      },
-    },
+    { selector: "node.machine, node.processGroup", style: compound },
     { selector: "node.processGroup", style: { "border-style": "dashed", "font-weight": "normal" } },
     {
       selector: "node.machine.focus, node.aggregate.focus",
@@ -237,19 +239,7 @@ export function mapStylesheet(): StylesheetJson {
         "border-color": c.accent,
       },
     },
-    {
-      selector: "node.aggregate:parent",
-      style: {
-        shape: "round-rectangle",
-        "text-valign": "top",
-        "text-halign": "center",
-        "text-margin-y": -4,
-        "font-weight": "bold",
-        "background-color": c.sunken,
-        "background-opacity": 0.5,
-        padding: "14px",
-      },
-    },
+    { selector: "node.aggregate:parent", style: compound },
     { selector: "node.failing", style: { "border-color": c.danger, "border-width": 2 } },
     {
       selector: "node:selected",

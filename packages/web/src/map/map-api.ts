@@ -39,8 +39,8 @@ export const mapApi = {
       path(`groups/${seg(group)}/map`, { timespan, selfLinks, onlyGroupConnected }),
       signal,
     ),
-  estate: (timespan: string, by: EstateAggregation, within: string, signal?: AbortSignal) =>
-    getJson<EstateResponse>(path("estate", { timespan, by, within }), signal),
+  estate: (timespan: string, by: EstateAggregation, within: string, subnet: string, signal?: AbortSignal) =>
+    getJson<EstateResponse>(path("estate", { timespan, by, within, subnet }), signal),
   machineSummary: (machine: string, timespan: string, signal?: AbortSignal) =>
     getJson<MachineSummaryResponse>(path(`machines/${seg(machine)}/summary`, { timespan }), signal),
   processSummary: (machine: string, process: string, timespan: string, signal?: AbortSignal) =>

@@ -70,6 +70,19 @@ function drawn(page: Page, selector: string): Promise<string[]> {
   );
 }
 
+/**
+ * Fires a Cytoscape event on an element, as a tap or double tap would. Returns nothing on purpose: returning
+ * the element would make Playwright serialise the whole graph behind it, which takes seconds.
+ */
+async function emit(page: Page, id: string, event: string): Promise<void> {
+  await page.evaluate(
+    ([element, name]) => {
+      window.svcmapCy?.getElementById(element).emit(name);
+    },
+    [id, event] as const,
+  );
+}
+
 async function newPage(): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
   return { page, errors: collectPageErrors(page) };
@@ -114,9 +127,7 @@ describe("the map page", () => {
     await expect
       .poll(() => page.locator(".machine-item", { hasText: "acme-demo" }).textContent())
       .toContain("Storefront");
-    await page.evaluate(() =>
-      window.svcmapCy?.getElementById(`machine:m-89e06f03-05a7-4d9c-9d26-2900ca769299`).emit("tap"),
-    );
+    await emit(page, `machine:${acmeDemo}`, "tap");
     await expect.poll(() => page.locator(".map-details").textContent()).toContain("Storefront");
     await expect.poll(() => page.locator(".map-details").textContent()).toContain("CPU utilisation");
     await saveScreenshot(page, "map-machine");
@@ -225,6 +236,16 @@ describe("the map page", () => {
       .poll(() => page.getByRole("heading", { level: 1 }).textContent())
       .toBe(`Map of ${target.label}`);
 
+    // A client group expands into its members and collapses again.
+    const group = await page.evaluate(() => String(window.svcmapCy?.nodes("node.clientGroup").first().id()));
+    await emit(page, group, "dbltap");
+    await expect
+      .poll(() => page.evaluate(() => window.svcmapCy?.nodes("node.member").length ?? 0))
+      .toBeGreaterThan(0);
+    await saveScreenshot(page, "map-expanded-group");
+    await emit(page, group, "dbltap");
+    await expect.poll(() => page.evaluate(() => window.svcmapCy?.nodes("node.member").length ?? 0)).toBe(0);
+
     await page.getByRole("button", { name: "Show as table" }).click();
     const table = page.getByRole("table", { name: /Connections/ });
     await table.waitFor();
@@ -240,14 +261,13 @@ describe("the map page", () => {
     await page.getByLabel("New group").fill("Checkout path");
     await page.getByRole("button", { name: "Create" }).click();
     await page.getByRole("button", { name: "Checkout path", exact: true }).waitFor();
-    await page.evaluate(() =>
-      window.svcmapCy?.getElementById(`machine:m-89e06f03-05a7-4d9c-9d26-2900ca769299`).emit("tap"),
-    );
+    await emit(page, `machine:${acmeDemo}`, "tap");
     const groupSelect = page.getByLabel("Add to group");
     await groupSelect.waitFor();
     await groupSelect.selectOption({ label: "Checkout path" });
     await page.getByRole("button", { name: "Add", exact: true }).click();
-    await expect.poll(() => page.locator(".group-list").textContent()).toContain("1 machine");
+    const row = page.locator(".group-list > li", { hasText: "Checkout path" });
+    await expect.poll(() => row.textContent()).toContain("1 machine");
     await page.close();
 
     await workspace.stop();
@@ -272,7 +292,7 @@ describe("the map page", () => {
     const aggregates = await drawn(page, "node.aggregate");
     expect(aggregates.some((a) => a.startsWith("dal1.acme.example"))).toBe(true);
     await saveScreenshot(page, "map-estate");
-    await page.evaluate(() => window.svcmapCy?.getElementById("aggregate:dal1.acme.example").emit("dbltap"));
+    await emit(page, "aggregate:dal1.acme.example", "dbltap");
     await page.waitForFunction(() => window.location.hash.includes("within=dal1.acme.example"));
     await waitForMap(page);
     expect((await drawn(page, "node.machine")).length).toBeGreaterThan(1);

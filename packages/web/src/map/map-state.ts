@@ -7,7 +7,13 @@ import { formatTimeRange, parseTimeRange, type TimeRange } from "../shared/time-
 export type MapView =
   | { readonly kind: "machine"; readonly machine: string }
   | { readonly kind: "group"; readonly group: string }
-  | { readonly kind: "estate"; readonly by: EstateAggregation; readonly within: string }
+  | {
+      readonly kind: "estate";
+      readonly by: EstateAggregation;
+      readonly within: string;
+      /** A subnet of `within`, opened when `within` is too big to draw machine by machine. */
+      readonly subnet: string;
+    }
   /** No view chosen: the only machine's map when there is one, the estate otherwise. */
   | { readonly kind: "auto" };
 
@@ -43,6 +49,7 @@ export function parseMapState(params: URLSearchParams): MapState {
                 kind: "estate",
                 by: (aggregations as readonly string[]).includes(by) ? (by as EstateAggregation) : "site",
                 within: params.get("within") ?? "",
+                subnet: params.get("subnet") ?? "",
               }
             : { kind: "auto" },
     time: parseTimeRange(params.get("time")),
@@ -64,6 +71,7 @@ export function mapStateParams(state: MapState): Record<string, string> {
   if (view.kind === "estate") {
     params["by"] = view.by;
     if (view.within !== "") params["within"] = view.within;
+    if (view.subnet !== "") params["subnet"] = view.subnet;
   }
   const time = formatTimeRange(state.time);
   if (time !== "30m") params["time"] = time;

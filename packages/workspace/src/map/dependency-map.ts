@@ -7,6 +7,7 @@
 import type { DependencyMapResponse, MapEdge, MapNode } from "@svcmap/model";
 import { kqlStringList } from "./kql-literal.js";
 import {
+  addressesLet,
   inventoryLookback,
   MapQuerySet,
   num,
@@ -30,29 +31,28 @@ export function connectionsKql(window: MapWindow, focus: readonly string[]): str
   const machines = kqlStringList(focus);
   return (
     windowLets(window) +
-    `let addresses = VMComputer
-| where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
-| summarize arg_max(TimeGenerated, Ipv4Addresses) by Machine
-| mv-expand Ip = todynamic(Ipv4Addresses) to typeof(string)
-| summarize RemoteMachine = min(Machine) by Ip;
+    `${addressesLet}
+let connections = materialize(VMConnection
+| where TimeGenerated >= start and TimeGenerated < end and Machine in ${machines}
+| summarize Links = sum(LinksEstablished), FailedLinks = sum(LinksFailed), BytesSent = sum(BytesSent), BytesReceived = sum(BytesReceived), Responses = sum(Responses), ResponseTimeSum = sum(ResponseTimeSum), RemoteDnsQuestions = max(RemoteDnsQuestions) by Machine, Direction, Process, RemoteIp, DestinationPort, Protocol
+| join kind=leftouter addresses on $left.RemoteIp == $right.Ip
+| extend RemoteMachine = iff(RemoteIp startswith "127." or RemoteIp == "::1", Machine, RemoteMachine));
+// Only the remote machines' ports and outbound connections can match, which keeps a day-long map fast.
+let remoteMachines = connections | where isnotempty(RemoteMachine) | summarize by RemoteMachine;
 let ports = VMBoundPort
-| where TimeGenerated >= start and TimeGenerated < end;
+| where TimeGenerated >= start and TimeGenerated < end and Machine in (remoteMachines);
 let exactPorts = ports
 | summarize PortProcess = min(Process) by PortMachine = Machine, PortIp = Ip, Port, PortProtocol = Protocol;
 let wildcardPorts = ports
 | where Ip in ("0.0.0.0", "::")
 | summarize WildcardProcess = min(Process) by WildcardMachine = Machine, WildcardPort = Port, WildcardProtocol = Protocol;
 let clients = VMConnection
-| where TimeGenerated >= start and TimeGenerated < end and Direction == "outbound"
+| where TimeGenerated >= start and TimeGenerated < end and Direction == "outbound" and Machine in (remoteMachines)
 | summarize ClientProcess = min(Process) by ClientMachine = Machine, ClientIp = SourceIp, ServerPort = DestinationPort, ClientProtocol = Protocol;
 let before = VMConnection
 | where TimeGenerated >= start - 1d and TimeGenerated < start and Machine in ${machines}
 | summarize BeforeLinks = sum(LinksEstablished), BeforeFailed = sum(LinksFailed) by BeforeMachine = Machine, BeforeDirection = Direction, BeforeProcess = Process, BeforeRemoteIp = RemoteIp, BeforePort = DestinationPort, BeforeProtocol = Protocol;
-VMConnection
-| where TimeGenerated >= start and TimeGenerated < end and Machine in ${machines}
-| summarize Links = sum(LinksEstablished), FailedLinks = sum(LinksFailed), BytesSent = sum(BytesSent), BytesReceived = sum(BytesReceived), Responses = sum(Responses), ResponseTimeSum = sum(ResponseTimeSum), RemoteDnsQuestions = max(RemoteDnsQuestions) by Machine, Direction, Process, RemoteIp, DestinationPort, Protocol
-| join kind=leftouter addresses on $left.RemoteIp == $right.Ip
-| extend RemoteMachine = iff(RemoteIp startswith "127." or RemoteIp == "::1", Machine, RemoteMachine)
+connections
 | join kind=leftouter exactPorts on $left.RemoteMachine == $right.PortMachine, $left.RemoteIp == $right.PortIp, $left.DestinationPort == $right.Port, $left.Protocol == $right.PortProtocol
 | join kind=leftouter wildcardPorts on $left.RemoteMachine == $right.WildcardMachine, $left.DestinationPort == $right.WildcardPort, $left.Protocol == $right.WildcardProtocol
 | join kind=leftouter clients on $left.RemoteMachine == $right.ClientMachine, $left.RemoteIp == $right.ClientIp, $left.DestinationPort == $right.ServerPort, $left.Protocol == $right.ClientProtocol

@@ -1,12 +1,14 @@
 // The estate view: too many machines to draw one by one, so machines are aggregated by site (the DNS domain
 // of the computer name), subnet (/24 of the first IPv4 address) or machine group, with the traffic between
 // the aggregates. Opening one aggregate (`within`) draws its machines individually and leaves the rest
-// aggregated, which is how a user drills down from the whole estate to one server.
+// aggregated; an opened aggregate too big to draw machine by machine shows its subnets first, and opening
+// one of those (`subnet`) draws its machines. That is how a user drills down from the estate to one server.
 
 import type { EstateAggregation, EstateResponse, MapEdge, MapNode } from "@svcmap/model";
 import { kqlString } from "./kql-literal.js";
 import type { MachineGroup } from "./machine-groups.js";
 import {
+  addressesLet,
   inventoryLookback,
   MapQuerySet,
   num,
@@ -14,12 +16,30 @@ import {
   str,
   windowLets,
   type MapWindow,
+  type Row,
 } from "./map-query.js";
 
 export const estateAggregations: readonly EstateAggregation[] = ["site", "subnet", "group"];
 export const unmonitoredPrivate = "(unmonitored, private)";
 export const internet = "(internet)";
 export const noGroup = "(no group)";
+/** An opened aggregate with more machines than this shows its subnets rather than its machines. */
+export const maxMachinesDrawn = 60;
+
+const subnetExpr = `strcat(extract(@"^(\\d+\\.\\d+\\.\\d+)\\.", 1, tostring(todynamic(Ipv4Addresses)[0])), ".0/24")`;
+
+/** How the traffic query names each machine's node. */
+export interface EstateOpening {
+  readonly within: string;
+  /** Draw the opened aggregate's subnets rather than its machines. */
+  readonly bySubnet: boolean;
+  /** The opened subnet, when `bySubnet`. */
+  readonly subnet: string;
+}
+
+export function subnetNodeName(within: string, subnet: string): string {
+  return `${within} › ${subnet}`;
+}
 
 function aggregateKql(
   by: EstateAggregation,
@@ -31,12 +51,7 @@ function aggregateKql(
       expr: `iff(indexof(Computer, ".") > 0, substring(Computer, indexof(Computer, ".") + 1), "(no domain)")`,
     };
   }
-  if (by === "subnet") {
-    return {
-      lets: "",
-      expr: `strcat(extract(@"^(\\d+\\.\\d+\\.\\d+)\\.", 1, tostring(todynamic(Ipv4Addresses)[0])), ".0/24")`,
-    };
-  }
+  if (by === "subnet") return { lets: "", expr: subnetExpr };
   // A machine in several groups is drawn in the first by name, so each machine is drawn once.
   const first = new Map<string, string>();
   for (const g of [...groups].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -63,8 +78,8 @@ export function estateMachinesKql(
     `VMComputer
 | where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
 | summarize arg_max(TimeGenerated, Computer, DisplayName, Ipv4Addresses) by Machine
-${join}| extend Aggregate = ${expr}
-| project Machine, Computer, DisplayName, Ipv4Addresses, Aggregate
+${join}| extend Aggregate = ${expr}, Subnet = ${subnetExpr}
+| project Machine, Computer, DisplayName, Ipv4Addresses, Aggregate, Subnet
 | order by Aggregate asc, Computer asc`
   );
 }
@@ -73,25 +88,24 @@ export function estateTrafficKql(
   window: MapWindow,
   by: EstateAggregation,
   groups: readonly MachineGroup[],
-  within: string,
+  opening: EstateOpening,
 ): string {
   const { lets, expr } = aggregateKql(by, groups);
   const join =
     by === "group" ? "| join kind=leftouter membership on $left.Machine == $right.GroupMachine\n" : "";
-  const opened = kqlString(within);
+  const opened = kqlString(opening.within);
+  const inside = opening.bySubnet
+    ? `iff(Subnet == ${kqlString(opening.subnet)}, Machine, strcat(${kqlString(subnetNodeName(opening.within, ""))}, Subnet))`
+    : "Machine";
   return (
     windowLets(window) +
     lets +
     `let machines = VMComputer
 | where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
 | summarize arg_max(TimeGenerated, Computer, Ipv4Addresses) by Machine
-${join}| extend Aggregate = ${expr}
-| project Machine, Node = iff(Aggregate == ${opened}, Machine, Aggregate);
-let addresses = VMComputer
-| where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
-| summarize arg_max(TimeGenerated, Ipv4Addresses) by Machine
-| mv-expand Ip = todynamic(Ipv4Addresses) to typeof(string)
-| summarize RemoteMachine = min(Machine) by Ip;
+${join}| extend Aggregate = ${expr}, Subnet = ${subnetExpr}
+| project Machine, Node = iff(Aggregate == ${opened}, ${inside}, Aggregate);
+${addressesLet}
 VMConnection
 | where TimeGenerated >= start and TimeGenerated < end
 | summarize Links = sum(LinksEstablished), FailedLinks = sum(LinksFailed), BytesSent = sum(BytesSent), BytesReceived = sum(BytesReceived), Responses = sum(Responses), ResponseTimeSum = sum(ResponseTimeSum) by Machine, Direction, RemoteIp, DestinationPort
@@ -115,39 +129,62 @@ export async function estateMap(
   by: EstateAggregation,
   groups: readonly MachineGroup[],
   within = "",
+  subnet = "",
+  maxDrawn = maxMachinesDrawn,
 ): Promise<EstateResponse> {
-  const [machines, traffic] = await Promise.all([
-    queries.rows("machines", estateMachinesKql(window, by, groups)),
-    queries.rows("traffic", estateTrafficKql(window, by, groups, within)),
-  ]);
+  let machines: Row[];
+  let traffic: Row[];
+  let opening: EstateOpening = { within, bySubnet: false, subnet: "" };
+  if (within === "") {
+    [machines, traffic] = await Promise.all([
+      queries.rows("machines", estateMachinesKql(window, by, groups)),
+      queries.rows("traffic", estateTrafficKql(window, by, groups, opening)),
+    ]);
+  } else {
+    // How to draw the opened aggregate depends on its size, so its machines are counted first.
+    machines = await queries.rows("machines", estateMachinesKql(window, by, groups));
+    const inside = machines.filter((m) => str(m["Aggregate"]) === within);
+    const bySubnet = by !== "subnet" && inside.length > maxDrawn;
+    opening = { within, bySubnet, subnet: bySubnet ? subnet : "" };
+    traffic = await queries.rows("traffic", estateTrafficKql(window, by, groups, opening));
+  }
+
   const nodes = new Map<string, MapNode>();
+  const count = (id: string, node: Omit<MapNode, "count">): void => {
+    nodes.set(id, { ...node, count: (nodes.get(id)?.count ?? 0) + 1 });
+  };
   for (const m of machines) {
     const aggregate = str(m["Aggregate"]);
     const machine = str(m["Machine"]);
-    if (aggregate === within && within !== "") {
-      nodes.set(`aggregate:${aggregate}`, {
-        id: `aggregate:${aggregate}`,
-        kind: "aggregate",
-        label: aggregate,
-        count: machines.filter((x) => str(x["Aggregate"]) === aggregate).length,
-        focus: true,
-      });
-      nodes.set(`machine:${machine}`, {
-        id: `machine:${machine}`,
-        kind: "machine",
-        label: str(m["DisplayName"]) || str(m["Computer"]) || machine,
-        machine,
-        parent: `aggregate:${aggregate}`,
-      });
-    } else {
-      const existing = nodes.get(`aggregate:${aggregate}`);
-      nodes.set(`aggregate:${aggregate}`, {
-        id: `aggregate:${aggregate}`,
-        kind: "aggregate",
-        label: aggregate,
-        count: (existing?.count ?? 0) + 1,
-      });
+    if (within === "" || aggregate !== within) {
+      count(`aggregate:${aggregate}`, { id: `aggregate:${aggregate}`, kind: "aggregate", label: aggregate });
+      continue;
     }
+    const openedId = `aggregate:${aggregate}`;
+    count(openedId, { id: openedId, kind: "aggregate", label: aggregate, focus: true });
+    let parent = openedId;
+    if (opening.bySubnet) {
+      const machineSubnet = str(m["Subnet"]);
+      const name = subnetNodeName(within, machineSubnet);
+      const subnetId = `aggregate:${name}`;
+      const open = machineSubnet === opening.subnet;
+      count(subnetId, {
+        id: subnetId,
+        kind: "aggregate",
+        label: machineSubnet,
+        parent: openedId,
+        ...(open ? { focus: true } : {}),
+      });
+      if (!open) continue;
+      parent = subnetId;
+    }
+    nodes.set(`machine:${machine}`, {
+      id: `machine:${machine}`,
+      kind: "machine",
+      label: str(m["DisplayName"]) || str(m["Computer"]) || machine,
+      machine,
+      parent,
+    });
   }
   const idOf = (node: string): string => {
     if (node === unmonitoredPrivate || node === internet) {
@@ -196,6 +233,7 @@ export async function estateMap(
     range: rangeOf(window),
     by,
     ...(within === "" ? {} : { within }),
+    ...(opening.subnet === "" ? {} : { subnet: opening.subnet }),
     nodes: [...nodes.values()],
     edges,
     queries: queries.queries,

@@ -20,7 +20,9 @@ import { KqlEngine } from "../kql/engine.js";
 import { simulateIntoStore } from "../simulate/index.js";
 import { quoteString } from "../store/quote.js";
 import { WorkspaceStore } from "../store/workspace-store.js";
+import { estateMap } from "./estate.js";
 import { MachineGroupStore } from "./machine-groups.js";
+import { MapQuerySet } from "./map-query.js";
 import { mapApiPlugin } from "./map-routes.js";
 
 const end = new Date("2026-11-22T07:00:00Z");
@@ -276,6 +278,42 @@ describe("the map API", () => {
     const bad = await fetch(`${url}/api/map/estate?by=planet`);
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain("by: 'planet' is not one of site, subnet, group");
+  });
+
+  it("opens a big aggregate into its subnets first, then a subnet into its machines", async () => {
+    const engine = new KqlEngine(store);
+    const window = { start: new Date("2026-11-22T06:00:00Z"), end };
+    const sites = await estateMap(new MapQuerySet(engine), window, "site", [], "dal1.acme.example", "", 3);
+    const subnets = sites.nodes.filter((n) => n.parent === "aggregate:dal1.acme.example");
+    const [expected] = await rows(`
+      WITH latest AS (
+        SELECT "Machine", arg_max("Computer", "TimeGenerated") AS computer, arg_max("Ipv4Addresses", "TimeGenerated") AS ips
+        FROM "VMComputer" WHERE "TimeGenerated" >= TIMESTAMP '${start}' - INTERVAL 1 HOUR AND "TimeGenerated" < TIMESTAMP '${stop}'
+        GROUP BY "Machine")
+      SELECT count(DISTINCT regexp_extract(from_json(ips, '["VARCHAR"]')[1], '^(\\d+\\.\\d+\\.\\d+)\\.', 1)) AS subnets,
+             count(*) AS machines
+      FROM latest WHERE computer LIKE '%.dal1.acme.example'`);
+    expect(subnets.length).toBe(Number(expected?.["subnets"]));
+    expect(subnets.reduce((s, n) => s + (n.count ?? 0), 0)).toBe(Number(expected?.["machines"]));
+    expect(sites.nodes.some((n) => n.kind === "machine")).toBe(false);
+
+    const subnet = subnets.find((n) => (n.count ?? 0) > 0)?.label ?? "";
+    const opened = await estateMap(
+      new MapQuerySet(engine),
+      window,
+      "site",
+      [],
+      "dal1.acme.example",
+      subnet,
+      3,
+    );
+    const inside = opened.nodes.filter((n) => n.kind === "machine");
+    expect(inside.length).toBe(subnets.find((n) => n.label === subnet)?.count);
+    expect(inside.every((n) => n.parent === `aggregate:dal1.acme.example › ${subnet}`)).toBe(true);
+    expect(opened.subnet).toBe(subnet);
+    // Every edge ends at a drawn node.
+    const ids = new Set(opened.nodes.map((n) => n.id));
+    expect(opened.edges.every((e) => ids.has(e.source) && ids.has(e.target))).toBe(true);
   });
 
   it("rejects a malformed time range with the parameter named", async () => {

@@ -19,6 +19,16 @@ export interface MapWindow {
  */
 export const inventoryLookback = "1h";
 
+/**
+ * `addresses`: which monitored machine an IPv4 address belongs to, from each machine's latest inventory
+ * (`RemoteMachine` by `Ip`). An address two machines claim goes to one of them, so joins never multiply rows.
+ */
+export const addressesLet = `let addresses = VMComputer
+| where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
+| summarize arg_max(TimeGenerated, Ipv4Addresses) by Machine
+| mv-expand Ip = todynamic(Ipv4Addresses) to typeof(string)
+| summarize RemoteMachine = min(Machine) by Ip;`;
+
 /** The `let` lines that pin a query to the window, so its text reproduces the answer at any later time. */
 export function windowLets(window: MapWindow): string {
   return `let start = ${kqlDatetime(window.start)};\nlet end = ${kqlDatetime(window.end)};\n`;

@@ -145,7 +145,14 @@ export function mapApiPlugin(context: MapApiContext): FastifyPluginAsync {
         throw invalid("by", `'${by}' is not one of ${estateAggregations.join(", ")}`);
       }
       const groups = by === "group" ? await context.groups.list() : [];
-      return estateMap(queries, window, by as EstateAggregation, groups, textParam(query, "within"));
+      return estateMap(
+        queries,
+        window,
+        by as EstateAggregation,
+        groups,
+        textParam(query, "within"),
+        textParam(query, "subnet"),
+      );
     });
 
     app.get("/api/map/groups", read, async () => ({ groups: await context.groups.list() }));

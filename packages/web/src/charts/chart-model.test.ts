@@ -82,6 +82,27 @@ describe("charts from results", () => {
     expect(series[0]?.stack).toBe("total");
   });
 
+  it("draws a timechart without a datetime column over its first column", () => {
+    const byHour: QueryTable = {
+      name: "t",
+      columns: [
+        { name: "bythehour", type: "long" },
+        { name: "failCount", type: "long" },
+      ],
+      rows: [
+        [3, 7],
+        [1, 5],
+      ],
+    };
+    const series = seriesOf(chartModel(byHour, { chart: "timechart" }, colors));
+    expect(series.map((s) => s.data)).toEqual([
+      [
+        [1, 5],
+        [3, 7],
+      ],
+    ]);
+  });
+
   it("says what is missing rather than drawing nonsense", () => {
     const textOnly: QueryTable = { name: "t", columns: [{ name: "a", type: "string" }], rows: [["x"]] };
     expect(chartModel(textOnly, { chart: "linechart" }, colors)).toEqual({

@@ -44,8 +44,9 @@ function layoutOf(table: QueryTable, spec: RenderSpec): Layout | string {
   const { columns } = table;
   let x = spec.xcolumn === undefined ? -1 : columnIndex(table, spec.xcolumn);
   if (spec.xcolumn !== undefined && x < 0) return `the result has no column '${spec.xcolumn}' (xcolumn)`;
+  // A timechart's x-axis is its first datetime column; without one (hour of day, say) it is drawn as a
+  // line chart over the first column, as Log Analytics does.
   if (x < 0 && spec.chart === "timechart") x = columns.findIndex((c) => c.type === "datetime");
-  if (x < 0 && spec.chart === "timechart") return "a timechart needs a datetime column for its x-axis";
   if (x < 0) x = 0;
   const named = (names: readonly string[] | undefined, what: string): number[] | string => {
     if (names === undefined) return [];

@@ -3,7 +3,7 @@ import type { QueryTable } from "../api/client.js";
 import { chartModel, mapPoints } from "./chart-model.js";
 import { renderSpecOf } from "./render-spec.js";
 
-const colors = { text: "#000", muted: "#666", grid: "#eee", background: "#fff" };
+const colors = { text: "#000", muted: "#666", grid: "#eee", background: "#fff", land: "#ddd" };
 
 const bytesTrend: QueryTable = {
   name: "PrimaryResult",

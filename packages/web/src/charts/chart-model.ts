@@ -11,6 +11,7 @@ export interface ChartColors {
   readonly muted: string;
   readonly grid: string;
   readonly background: string;
+  readonly land: string;
 }
 
 export interface MapPoint {
@@ -367,7 +368,7 @@ function mapModel(table: QueryTable, spec: RenderSpec, colors: ChartColors): Cha
       roam: true,
       top: spec.title === undefined ? 8 : 40,
       bottom: 8,
-      itemStyle: { areaColor: colors.grid, borderColor: colors.muted, borderWidth: 0.5 },
+      itemStyle: { areaColor: colors.land, borderColor: colors.muted, borderWidth: 0.5 },
       emphasis: { disabled: true },
       tooltip: { show: false },
     },

@@ -13,12 +13,15 @@ export type QueryState =
 
 export interface QueryRunner {
   readonly state: QueryState;
+  /** How many runs have ended (answered, failed or cancelled): a page can tell a new outcome from the last. */
+  readonly settled: number;
   run(query: string, timespan: string | undefined): Promise<void>;
   cancel(): void;
 }
 
 export function useQueryRunner(): QueryRunner {
   const [state, setState] = useState<QueryState>({ status: "idle" });
+  const [settled, setSettled] = useState(0);
   const current = useRef<AbortController | null>(null);
 
   const cancel = useCallback(() => {
@@ -53,8 +56,9 @@ export function useQueryRunner(): QueryRunner {
       setState({ status: "failed", error: info, elapsedMs: performance.now() - startedAt });
     } finally {
       if (current.current === controller) current.current = null;
+      setSettled((n) => n + 1);
     }
   }, []);
 
-  return { state, run, cancel };
+  return { state, settled, run, cancel };
 }

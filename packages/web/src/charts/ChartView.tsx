@@ -19,6 +19,7 @@ function colors(): ChartColors {
     muted: themeColor("--fg-muted") || "#57606a",
     grid: themeColor("--bg-sunken") || "#e9edf1",
     background: themeColor("--bg") || "#ffffff",
+    land: themeColor("--map-land") || "#e3e8ee",
   };
 }
 

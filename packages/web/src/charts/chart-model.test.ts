@@ -3,7 +3,7 @@ import type { QueryTable } from "../api/client.js";
 import { chartModel, mapPoints } from "./chart-model.js";
 import { renderSpecOf } from "./render-spec.js";
 
-const colors = { text: "#000", muted: "#666", grid: "#eee", background: "#fff" };
+const colors = { text: "#000", muted: "#666", grid: "#eee", background: "#fff", land: "#ddd" };
 
 const bytesTrend: QueryTable = {
   name: "PrimaryResult",
@@ -80,6 +80,27 @@ describe("charts from results", () => {
     expect(series[0]?.data).toEqual([75, 100]);
     expect(series[1]?.data).toEqual([25, null]);
     expect(series[0]?.stack).toBe("total");
+  });
+
+  it("draws a timechart without a datetime column over its first column", () => {
+    const byHour: QueryTable = {
+      name: "t",
+      columns: [
+        { name: "bythehour", type: "long" },
+        { name: "failCount", type: "long" },
+      ],
+      rows: [
+        [3, 7],
+        [1, 5],
+      ],
+    };
+    const series = seriesOf(chartModel(byHour, { chart: "timechart" }, colors));
+    expect(series.map((s) => s.data)).toEqual([
+      [
+        [1, 5],
+        [3, 7],
+      ],
+    ]);
   });
 
   it("says what is missing rather than drawing nonsense", () => {

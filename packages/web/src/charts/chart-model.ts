@@ -11,6 +11,7 @@ export interface ChartColors {
   readonly muted: string;
   readonly grid: string;
   readonly background: string;
+  readonly land: string;
 }
 
 export interface MapPoint {
@@ -44,8 +45,9 @@ function layoutOf(table: QueryTable, spec: RenderSpec): Layout | string {
   const { columns } = table;
   let x = spec.xcolumn === undefined ? -1 : columnIndex(table, spec.xcolumn);
   if (spec.xcolumn !== undefined && x < 0) return `the result has no column '${spec.xcolumn}' (xcolumn)`;
+  // A timechart's x-axis is its first datetime column; without one (hour of day, say) it is drawn as a
+  // line chart over the first column, as Log Analytics does.
   if (x < 0 && spec.chart === "timechart") x = columns.findIndex((c) => c.type === "datetime");
-  if (x < 0 && spec.chart === "timechart") return "a timechart needs a datetime column for its x-axis";
   if (x < 0) x = 0;
   const named = (names: readonly string[] | undefined, what: string): number[] | string => {
     if (names === undefined) return [];
@@ -366,7 +368,7 @@ function mapModel(table: QueryTable, spec: RenderSpec, colors: ChartColors): Cha
       roam: true,
       top: spec.title === undefined ? 8 : 40,
       bottom: 8,
-      itemStyle: { areaColor: colors.grid, borderColor: colors.muted, borderWidth: 0.5 },
+      itemStyle: { areaColor: colors.land, borderColor: colors.muted, borderWidth: 0.5 },
       emphasis: { disabled: true },
       tooltip: { show: false },
     },

@@ -136,7 +136,7 @@ export default function LogsPage({ params }: LogsPageProps) {
           label="KQL query (Shift+Enter runs it)"
           height={200}
         />
-        <div className="query-status" role="status" aria-live="polite">
+        <div className="query-status" role="status" aria-live="polite" data-settled={runner.settled}>
           {state.status === "running" && <span>Running…</span>}
           {state.status === "cancelled" && <span>Cancelled.</span>}
           {state.status === "done" && (

@@ -232,6 +232,22 @@ describe("the logs page", () => {
       timespan,
     );
     expect(await gridRows(page)).toEqual(expected.rows.map((row) => row.map(cellText)));
+
+    // The editor completes the stored function and the tables from the workspace's schema (which reaches
+    // the language service's worker a moment after the function is saved: ask again until it has).
+    const suggestions = async (): Promise<string[]> => {
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("Control+Space");
+      await page.waitForTimeout(300);
+      return page.locator(".suggest-widget .monaco-list-row").allTextContents();
+    };
+    await typeQuery(page, "Cpus");
+    await expect.poll(suggestions, { timeout: 20_000 }).toContainEqual(expect.stringContaining("CpusOf"));
+    await typeQuery(page, "VMConn");
+    await expect
+      .poll(suggestions, { timeout: 20_000 })
+      .toContainEqual(expect.stringContaining("VMConnection"));
+    await saveScreenshot(page, "logs-completion");
     expect(errors, errors.join("\n")).toEqual([]);
     await page.close();
   });

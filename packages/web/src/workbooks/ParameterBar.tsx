@@ -72,7 +72,12 @@ function Dropdown({ parameter, parameters, values, onChange }: DropdownProps) {
   return (
     <label className="workbook-parameter">
       <span>{parameter.label}</span>
-      <select value={value} onChange={(e) => onChange(e.target.value)} title={problem}>
+      <select
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        title={problem}
+        aria-label={parameter.label}
+      >
         <option value="">{parameter.allLabel}</option>
         {value !== "" && !choices.includes(value) && <option value={value}>{value}</option>}
         {choices.map((choice) => (

@@ -4,7 +4,11 @@
 
 import * as monaco from "monaco-editor/esm/vs/editor/editor.api";
 import "monaco-editor/esm/vs/editor/editor.all";
-import { getKustoWorker, type EngineSchema } from "@kusto/monaco-kusto/release/esm/monaco.contribution";
+import {
+  getKustoWorker,
+  kustoDefaults,
+  type EngineSchema,
+} from "@kusto/monaco-kusto/release/esm/monaco.contribution";
 import EditorWorker from "monaco-editor/esm/vs/editor/editor.worker?worker";
 import KustoWorker from "@kusto/monaco-kusto/release/esm/kusto.worker?worker";
 import type { WorkspaceSchema } from "../../api/saved.js";
@@ -20,10 +24,16 @@ window.MonacoEnvironment = {
     label === "kusto" ? new KustoWorker() : new EditorWorker(),
 };
 
+// The workspace answers queries, not management commands, so completion does not offer `.show …`.
+kustoDefaults.setLanguageSettings({ ...kustoDefaults.languageSettings, includeControlCommands: false });
+
 export { monaco };
 
-/** The workspace's schema in the shape the Kusto language service takes (a one-database cluster). */
-export function engineSchema(schema: WorkspaceSchema): EngineSchema {
+/**
+ * The workspace's schema in the shape the Kusto language service takes (a one-database cluster). The
+ * service caches a database's symbols until its major version grows, so each new schema needs a higher one.
+ */
+export function engineSchema(schema: WorkspaceSchema, version: number): EngineSchema {
   const database = {
     name: "workspace",
     tables: schema.tables.map((t) => ({ name: t.name, entityType: "Table" as const, columns: t.columns })),
@@ -39,7 +49,7 @@ export function engineSchema(schema: WorkspaceSchema): EngineSchema {
       })),
     })),
     entityGroups: [],
-    majorVersion: 1,
+    majorVersion: version,
     minorVersion: 0,
   };
   return {
@@ -49,9 +59,12 @@ export function engineSchema(schema: WorkspaceSchema): EngineSchema {
   };
 }
 
+let schemaVersion = 0;
+
 /** Gives every Kusto editor the schema; call again after a stored function changes. */
 export async function applySchema(schema: WorkspaceSchema, model: monaco.editor.ITextModel): Promise<void> {
   const accessor = await getKustoWorker();
   const worker = await accessor(model.uri);
-  await worker.setSchema(engineSchema(schema));
+  schemaVersion += 1;
+  await worker.setSchema(engineSchema(schema, schemaVersion));
 }

@@ -21,10 +21,11 @@ import {
   savedItemRoutes,
 } from "@svcmap/workspace";
 import type { Command } from "../main.js";
+import { enrichmentFrom, enrichmentOptions, enrichmentUsage } from "./enrichment-options.js";
 import { defaultDataDir, openStore, runCommand, UsageError } from "./workspace-access.js";
 
 const usage = `usage: svcmap serve [--data DIR] [--port N] [--host H] [--tls-cert FILE --tls-key FILE]
-                    [--retention-days N] [--log-level LEVEL]
+                    [--retention-days N] [--log-level LEVEL] [--geoip FILE] [--threat-feed FILE]
 
   --data DIR            the workspace's data directory (default ${defaultDataDir})
   --host H              address to listen on (default ${defaultHost}); any address other than a
@@ -34,6 +35,7 @@ const usage = `usage: svcmap serve [--data DIR] [--port N] [--host H] [--tls-cer
                         send keys only over HTTPS)
   --retention-days N    delete rows older than N days (default ${defaultRetentionDays})
   --log-level LEVEL     fatal, error, warn, info (default), debug, trace or silent
+${enrichmentUsage}
 `;
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -59,6 +61,7 @@ export async function serve(args: readonly string[], companion?: Companion): Pro
       "retention-days": { type: "string" },
       "log-level": { type: "string", default: "info" },
       help: { type: "boolean", short: "h" },
+      ...enrichmentOptions,
     },
   });
   if (values.help) {
@@ -74,6 +77,12 @@ export async function serve(args: readonly string[], companion?: Companion): Pro
   if (!logLevels.includes(level)) throw new UsageError(`--log-level must be one of ${logLevels.join(", ")}`);
   const tls = readTls(values["tls-cert"], values["tls-key"]);
   const host = values.host ?? defaultHost;
+  // Before the store opens: a feed or GeoIP file that cannot be read stops the start with its name.
+  const enrichment = enrichmentFrom(values, (error) =>
+    process.stderr.write(
+      `svcmap: the threat feed was not reloaded, the last good one stays: ${error.message}\n`,
+    ),
+  );
 
   const store = await openStore({
     dataDir: values.data ?? defaultDataDir,
@@ -97,7 +106,7 @@ export async function serve(args: readonly string[], companion?: Companion): Pro
       ...(tls === undefined ? {} : { tls }),
       logger: { level },
       plugins: [
-        agentIngestRoutes({ store }),
+        agentIngestRoutes({ store, enrichment }),
         mapApiPlugin({ engine, groups }),
         savedItemRoutes(saved),
         ...webUiPlugins(),

@@ -1,8 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ConnectionEnrichment } from "../enrich/connection-enrichment.js";
+import { GeoLocator, shippedGeoDatabase } from "../enrich/geo-locator.js";
+import { ThreatFeedFile } from "../enrich/threat-feed-file.js";
 import { KqlEngine } from "../kql/engine.js";
 import { WorkspaceStore } from "../store/workspace-store.js";
 import { agentIngestRoutes, type AgentIngestOptions } from "./agent-ingest-routes.js";
@@ -117,6 +120,35 @@ describe("agent ingestion endpoint", () => {
       authorization: `Bearer ${agent.key}`,
     });
     expect(asAgent.status).toBe(200);
+  });
+
+  it("enriches the agents' connections with geolocation and the threat feed as they arrive", async () => {
+    const feed = join(dataDir, "feed.csv");
+    writeFileSync(feed, "ip,threat_type,Description\n198.51.100.23,C2,known C2 server\n");
+    const enrichment = new ConnectionEnrichment({
+      geo: new GeoLocator(shippedGeoDatabase()),
+      threats: new ThreatFeedFile(feed),
+    });
+    const { url } = await start({ enrichment });
+    const connection = (remote: string): object => ({
+      TimeGenerated: "2026-01-01T00:00:00Z",
+      Computer: "enriched",
+      Direction: "outbound",
+      RemoteIp: remote,
+      DestinationIp: remote,
+    });
+    const answer = await put(url, "VMConnection", "geo-1", [
+      connection("8.8.8.8"),
+      connection("198.51.100.23"),
+    ]);
+    expect(answer.status).toBe(200);
+    const result = await engine.run(
+      `VMConnection | where Computer == "enriched" | project RemoteIp, RemoteCountry, MaliciousIp, IndicatorThreatType | order by RemoteIp asc`,
+    );
+    expect(result.tables[0]?.rows).toEqual([
+      ["198.51.100.23", "", "198.51.100.23", "C2"],
+      ["8.8.8.8", "United States", "", ""],
+    ]);
   });
 
   it("answers 429 with Retry-After while more batches wait than it takes", async () => {

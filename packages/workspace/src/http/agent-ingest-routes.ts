@@ -11,6 +11,7 @@ import { IngestError } from "../ingest/ingest-error.js";
 import { jsonTextRowSource } from "../ingest/row-sources.js";
 import type { WorkspaceStore } from "../store/workspace-store.js";
 import { badArgument, throttled } from "./api-error.js";
+import type { Enrichment } from "../enrich/connection-enrichment.js";
 
 export interface AgentIngestOptions {
   readonly store: WorkspaceStore;
@@ -18,6 +19,8 @@ export interface AgentIngestOptions {
   readonly maxPending?: number;
   /** What a throttled caller is told to wait, in seconds (default 5). */
   readonly retryAfterSeconds?: number;
+  /** What the workspace adds to the agents' records (geolocation, threat intelligence). */
+  readonly enrichment?: Enrichment;
 }
 
 /** What the agent endpoint answers for a stored (or repeated) batch. */
@@ -72,9 +75,7 @@ export function agentIngestRoutes(options: AgentIngestOptions): FastifyPluginAsy
             options.store,
             table,
             [jsonTextRowSource(`batch ${batchId}`, request.body)],
-            {
-              batchId,
-            },
+            options.enrichment === undefined ? { batchId } : { batchId, enrichment: options.enrichment },
           );
         } catch (error) {
           if (error instanceof IngestError) {

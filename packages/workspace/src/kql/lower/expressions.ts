@@ -153,9 +153,15 @@ export function lowerScalar(node: SyntaxNode, scope: RowScope, lowerer: ExprLowe
     case "BetweenExpression":
     case "NotBetweenExpression": {
       const value = lowerer.lower(child<SyntaxNode>(node, "Left") as SyntaxNode, scope);
-      const range = elementsOf<SyntaxNode>(child(child(node, "Right"), "Expressions"));
-      const low = lowerer.lower(range[0] as SyntaxNode, scope);
-      const high = lowerer.lower(range[1] as SyntaxNode, scope);
+      // The range is an ExpressionCouple: `(First .. Second)`.
+      const range = child<SyntaxNode>(node, "Right") as SyntaxNode;
+      const low = lowerer.lower(child<SyntaxNode>(range, "First") as SyntaxNode, scope);
+      const second = lowerer.lower(child<SyntaxNode>(range, "Second") as SyntaxNode, scope);
+      // `t between (start .. 1h)`: a timespan after a datetime is the range's length.
+      const high =
+        typeOf(low) === "datetime" && typeOf(second) === "timespan"
+          ? call("datetime_add", "datetime", low, second)
+          : second;
       const inside = call("and", "bool", call("ge", "bool", value, low), call("le", "bool", value, high));
       return kind === "BetweenExpression" ? inside : call("not", "bool", inside);
     }
@@ -326,9 +332,34 @@ function lowerIn(node: SyntaxNode, kind: string, scope: RowScope, lowerer: ExprL
     if (caseInsensitive) throw lowerer.ctx.notSupported("in~ with a tabular operand", node);
     return { kind: "in-relation", value, relation, negated, type: "bool" };
   }
-  const values = items.map((item) => lowerer.lower(item, scope));
+  // A dynamic array among the items stands for its elements: `x in (dynamic(["a", "b"]))`, or a let-bound list.
+  const values = items.flatMap((item) => {
+    const lowered = lowerer.lower(item, scope);
+    return typeOf(lowered) === "dynamic" ? dynamicElements(lowered, lowerer.ctx, item) : [lowered];
+  });
+  if (values.length === 0) {
+    return lit({ type: "bool", value: negated });
+  }
   const test = call(caseInsensitive ? "in_ci" : "in", "bool", value, ...values);
   return negated ? call("not", "bool", test) : test;
+}
+
+function dynamicElements(list: Expr, ctx: LoweringContext, node: SyntaxNode): Expr[] {
+  if (list.kind !== "literal" || list.literal.type !== "dynamic") {
+    throw ctx.notSupported("in with a dynamic value computed per row", node);
+  }
+  if (list.literal.value === null) return [];
+  const parsed: unknown = JSON.parse(list.literal.value);
+  return (Array.isArray(parsed) ? parsed : [parsed]).map((element: unknown) => {
+    if (typeof element === "string") return lit({ type: "string", value: element });
+    if (typeof element === "boolean") return lit({ type: "bool", value: element });
+    if (typeof element === "number") {
+      return Number.isInteger(element)
+        ? lit({ type: "long", value: BigInt(element) })
+        : lit({ type: "real", value: element });
+    }
+    throw ctx.notSupported("in with a dynamic element that is not a string, number or bool", node);
+  });
 }
 
 export function dynamicMember(target: Expr, key: Expr, ctx: LoweringContext, node: SyntaxNode): Expr {

@@ -87,7 +87,10 @@ export class ProcessScanner {
     // A PID reused by another program has another start time.
     if (cached !== undefined && cached.startTime.getTime() === startTime.getTime()) return cached;
     const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    const executablePath = startedAs(readLink(`${this.procRoot}/${pid}/exe`).replace(/ \(deleted\)$/, ""), comm);
+    const executablePath = startedAs(
+      readLink(`${this.procRoot}/${pid}/exe`).replace(/ \(deleted\)$/, ""),
+      comm,
+    );
     const argv = (readText(`${this.procRoot}/${pid}/cmdline`) ?? "").split("\0").filter((a) => a !== "");
     const uid = /^Uid:\s+(\d+)/m.exec(readText(`${this.procRoot}/${pid}/status`) ?? "")?.[1];
     const info: ProcessInfo = {

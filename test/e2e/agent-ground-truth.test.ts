@@ -48,6 +48,8 @@ const plan = {
   dnsName,
   datagrams: 10,
   datagramBytes: 200,
+  redisConnections: 2,
+  redisCommands: 5,
 };
 const blobBytes = 1_000_000;
 
@@ -61,6 +63,7 @@ interface ClientReport {
   readonly ipv6: Measured[];
   readonly named: Measured[];
   readonly failures: string[];
+  readonly redis: Measured[];
   readonly udp: Measured;
 }
 
@@ -230,6 +233,29 @@ beforeAll(async () => {
     "udp services",
   );
   await new Promise((resolve) => services.stdout?.once("data", resolve));
+  startChild(
+    [
+      "ip",
+      "netns",
+      "exec",
+      serverNs,
+      "redis-server",
+      "--bind",
+      serverIp,
+      "--port",
+      "6379",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--protected-mode",
+      "no",
+      "--daemonize",
+      "no",
+    ],
+    "redis",
+  );
+  await waitFor("redis", async () => inNs(serverNs, "ss", "-tlnH", "sport = :6379").includes("6379"));
 
   store = await WorkspaceStore.open({ dataDir: join(work, "workspace"), memoryLimit: "512MB", threads: 1 });
   engine = new KqlEngine(store);
@@ -392,6 +418,24 @@ describe("the agent against ground truth", () => {
       Received: report.udp.sent,
       Directions: '["inbound"]',
     });
+  });
+
+  it("sees Redis: its connections, bytes, process, product and role", async () => {
+    const [out] = await links("gt-client", `DestinationIp == "${serverIp}" and DestinationPort == 6379`);
+    expect(out).toMatchObject({
+      Established: plan.redisConnections,
+      Terminated: plan.redisConnections,
+      Sent: sum(report.redis, "sent"),
+      Received: sum(report.redis, "received"),
+    });
+    const [inbound] = await links("gt-server", `SourceIp == "${clientIp}" and DestinationPort == 6379`);
+    expect(inbound).toMatchObject({ Established: plan.redisConnections, Processes: '["redis-server"]' });
+    const processes = await query(
+      `VMProcess | where Computer == "gt-server" and ExecutableName == "redis-server" | summarize arg_max(TimeGenerated, *) by Process | project ExecutablePath, ProductName, Role`,
+    );
+    expect(processes).toEqual([
+      { ExecutablePath: "/usr/bin/redis-server", ProductName: "redis-server", Role: "databaseServer" },
+    ]);
   });
 
   it("reports nginx's ports, process and the machines", async () => {

@@ -2,7 +2,7 @@
 // and what the process is (executable, command line, working directory, user, start, systemd unit or
 // container). One pass over /proc per poll; a process's description is read once and kept while it lives.
 
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { userNameOf } from "./users.js";
 
 export interface ProcessInfo {
@@ -87,7 +87,10 @@ export class ProcessScanner {
     // A PID reused by another program has another start time.
     if (cached !== undefined && cached.startTime.getTime() === startTime.getTime()) return cached;
     const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    const executablePath = readLink(`${this.procRoot}/${pid}/exe`).replace(/ \(deleted\)$/, "");
+    const executablePath = startedAs(
+      readLink(`${this.procRoot}/${pid}/exe`).replace(/ \(deleted\)$/, ""),
+      comm,
+    );
     const argv = (readText(`${this.procRoot}/${pid}/cmdline`) ?? "").split("\0").filter((a) => a !== "");
     const uid = /^Uid:\s+(\d+)/m.exec(readText(`${this.procRoot}/${pid}/status`) ?? "")?.[1];
     const info: ProcessInfo = {
@@ -104,6 +107,24 @@ export class ProcessScanner {
     };
     this.known.set(pid, info);
     return info;
+  }
+}
+
+/**
+ * A program started through a symlink in the same directory (redis-server → redis-check-rdb) is known by
+ * the link's name: the kernel keeps it as the command name, and the package database registers the link.
+ * Command names are cut at 15 characters, so only a shorter one can be the whole name.
+ */
+function startedAs(executablePath: string, comm: string): string {
+  const slash = executablePath.lastIndexOf("/");
+  if (slash < 0 || comm.length >= 15 || executablePath.slice(slash + 1) === comm || comm.includes("/")) {
+    return executablePath;
+  }
+  const link = `${executablePath.slice(0, slash)}/${comm}`;
+  try {
+    return realpathSync(link) === executablePath ? link : executablePath;
+  } catch {
+    return executablePath;
   }
 }
 

@@ -28,7 +28,8 @@ export interface SocketEntry {
  * streams, so that a host with tens of thousands of sockets never holds it whole.
  */
 export function readSocketTable(netnsPid?: number): Promise<SocketEntry[]> {
-  const ssArgs = ["-tuanieOH"];
+  // TIME-WAIT sockets belong to no process any more and can outnumber all others on a busy server.
+  const ssArgs = ["-tuanieOH", "exclude", "time-wait"];
   const [command, args] =
     netnsPid === undefined
       ? ["ss", ssArgs]

@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { collectPageErrors, launchBrowser, saveScreenshot } from "../../test-support/browser.js";
+import { collectPageErrors, saveScreenshot } from "../../test-support/browser.js";
 import { apiQuery, cellText, gridRows, runQuery, typeQuery } from "../../test-support/logs-page.js";
-import {
-  newDataDir,
-  removeDataDir,
-  serveWorkspace,
-  svcmap,
-  type RunningWorkspace,
-} from "../../test-support/workspace-process.js";
+import { openSimulatedWorkspace, type SimulatedWorkspace } from "../../test-support/simulated-workspace.js";
+import type { RunningWorkspace } from "../../test-support/workspace-process.js";
 
+let setting: SimulatedWorkspace;
 let workspace: RunningWorkspace;
 let browser: Browser;
 
@@ -17,16 +13,12 @@ let browser: Browser;
 const timespan = "PT1440M";
 
 beforeAll(async () => {
-  const dataDir = newDataDir();
-  svcmap(["simulate", "--data", dataDir, "--machines", "10", "--hours", "6"]);
-  workspace = await serveWorkspace(dataDir);
-  browser = await launchBrowser();
+  setting = await openSimulatedWorkspace();
+  ({ workspace, browser } = setting);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await workspace?.stop();
-  if (workspace !== undefined) removeDataDir(workspace.dataDir);
+  await setting?.close();
 });
 
 async function logsPage(): Promise<{ page: Page; errors: string[] }> {

@@ -2,31 +2,23 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { collectPageErrors, launchBrowser, saveScreenshot } from "../../test-support/browser.js";
-import {
-  newDataDir,
-  removeDataDir,
-  serveWorkspace,
-  svcmap,
-  type RunningWorkspace,
-} from "../../test-support/workspace-process.js";
+import { collectPageErrors, saveScreenshot } from "../../test-support/browser.js";
+import { openSimulatedWorkspace, type SimulatedWorkspace } from "../../test-support/simulated-workspace.js";
+import type { RunningWorkspace } from "../../test-support/workspace-process.js";
 import { defaultWorkbook } from "./default-workbook.js";
 import { parseWorkbook } from "./workbook.js";
 
+let setting: SimulatedWorkspace;
 let workspace: RunningWorkspace;
 let browser: Browser;
 
 beforeAll(async () => {
-  const dataDir = newDataDir();
-  svcmap(["simulate", "--data", dataDir, "--machines", "10", "--hours", "6"]);
-  workspace = await serveWorkspace(dataDir);
-  browser = await launchBrowser();
+  setting = await openSimulatedWorkspace();
+  ({ workspace, browser } = setting);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await workspace?.stop();
-  if (workspace !== undefined) removeDataDir(workspace.dataDir);
+  await setting?.close();
 });
 
 async function open(hash: string): Promise<{ page: Page; errors: string[] }> {

@@ -205,6 +205,45 @@ describe("the logs page", () => {
     await page.close();
   });
 
+  it("expands dynamic values and copies cells", async () => {
+    const { page, errors } = await logsPage();
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: workspace.url });
+    const query = 'VMComputer | where Computer == "acme-demo" | take 1 | project Computer, Ipv4Addresses';
+    await typeQuery(page, query);
+    await runQuery(page);
+    const expected = await apiQuery(workspace.url, query, timespan);
+    const addresses = String(expected.rows[0]?.[1]);
+    await page.getByRole("button", { name: "Expand row" }).click();
+    expect(await page.locator(".grid-detail pre").textContent()).toBe(
+      JSON.stringify(JSON.parse(addresses), null, 2),
+    );
+    await page.getByRole("gridcell", { name: "acme-demo" }).click();
+    await page.getByRole("button", { name: "Copy cell" }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe("acme-demo");
+    // In the grid, arrow keys move the selection and Ctrl+C copies it.
+    await page.getByRole("grid").focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Control+c");
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(addresses);
+    expect(errors, errors.join("\n")).toEqual([]);
+    await page.close();
+  });
+
+  it("cancels a running query, and the workspace keeps answering", async () => {
+    const { page, errors } = await logsPage();
+    await typeQuery(page, "range x from 1 to 20000000000 step 1\n| summarize sum(x % 7)");
+    await page.locator(".kql-editor textarea").focus();
+    await page.keyboard.press("Shift+Enter");
+    await expect.poll(() => page.locator(".query-status").textContent()).toBe("Running…");
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => page.locator(".query-status").textContent()).toBe("Cancelled.");
+    await typeQuery(page, "print answer = 42");
+    await runQuery(page);
+    expect(await gridRows(page)).toEqual([["42"]]);
+    expect(errors, errors.join("\n")).toEqual([]);
+    await page.close();
+  });
+
   it("saves a stored function that queries then call", async () => {
     const { page, errors } = await logsPage();
     await typeQuery(

@@ -244,6 +244,26 @@ describe("the logs page", () => {
     await page.close();
   });
 
+  it("saves a query in the workspace and opens it again from another page", async () => {
+    const { page, errors } = await logsPage();
+    const query = "VMProcess\n| distinct ExecutableName\n| order by ExecutableName asc";
+    await typeQuery(page, query);
+    await page.getByLabel("Save the query as").fill("Executables");
+    await page.getByRole("button", { name: "Save query" }).click();
+    await page.getByRole("button", { name: "Executables", exact: true }).waitFor();
+    await page.close();
+
+    const { page: other } = await logsPage();
+    await typeQuery(other, "print 1");
+    await other.getByRole("button", { name: "Executables", exact: true }).click();
+    // Monaco draws spaces as non-breaking ones.
+    const shown = async (): Promise<string> =>
+      (await other.locator(".kql-editor .view-lines").innerText()).replaceAll("\u00a0", " ");
+    await expect.poll(shown).toBe(query);
+    expect(errors, errors.join("\n")).toEqual([]);
+    await other.close();
+  });
+
   it("saves a stored function that queries then call", async () => {
     const { page, errors } = await logsPage();
     await typeQuery(

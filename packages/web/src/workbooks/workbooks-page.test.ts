@@ -56,6 +56,15 @@ describe("workbooks", () => {
     await expect
       .poll(async () => JSON.parse((await bars.getAttribute("data-series")) ?? "[]"))
       .toEqual(["Connections"]);
+
+    // Each step opens in Logs with the parameters' values in its query.
+    await page
+      .getByRole("region", { name: "Open ports by machine" })
+      .getByRole("link", { name: "Open in Logs" })
+      .click();
+    await page.locator(".kql-editor .view-lines").waitFor();
+    const text = (await page.locator(".kql-editor .view-lines").innerText()).replaceAll("\u00a0", " ");
+    expect(text).toContain('Computer == "acme-demo"');
     expect(errors, errors.join("\n")).toEqual([]);
     await page.close();
   });

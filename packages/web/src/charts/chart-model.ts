@@ -235,7 +235,7 @@ export function chartModel(table: QueryTable, spec: RenderSpec, colors: ChartCol
             ...style.axisLabel,
             interval: 0,
             rotate: !horizontal && categories.length > 6 ? 30 : 0,
-            width: 160,
+            width: 200,
             overflow: "truncate",
           },
         }

@@ -34,7 +34,8 @@ export interface RenderSpec {
   readonly accumulate?: boolean;
 }
 
-const chartKinds: readonly string[] = [
+/** Every chart kind drawn here, in the order a list of them is offered. */
+export const chartKinds: readonly ChartKind[] = [
   "timechart",
   "linechart",
   "areachart",
@@ -79,7 +80,7 @@ function numberOf(value: string | readonly string[] | undefined): number | undef
 export function renderSpecOf(render: RenderInfo | undefined): RenderSpec | undefined {
   if (render === undefined) return undefined;
   const name = render.visualization.toLowerCase();
-  const chart = chartKinds.includes(name) ? (name as ChartKind) : nearest[name];
+  const chart = (chartKinds as readonly string[]).includes(name) ? (name as ChartKind) : nearest[name];
   if (chart === undefined) return undefined;
   const text = (key: string): string | undefined => one(render[key]);
   const spec: Record<string, unknown> = { chart };

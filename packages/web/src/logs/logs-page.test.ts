@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { collectPageErrors, launchBrowser, saveScreenshot } from "../../test-support/browser.js";
+import { collectPageErrors, saveScreenshot } from "../../test-support/browser.js";
 import { apiQuery, cellText, gridRows, runQuery, typeQuery } from "../../test-support/logs-page.js";
-import {
-  newDataDir,
-  removeDataDir,
-  serveWorkspace,
-  svcmap,
-  type RunningWorkspace,
-} from "../../test-support/workspace-process.js";
+import { openSimulatedWorkspace, type SimulatedWorkspace } from "../../test-support/simulated-workspace.js";
+import type { RunningWorkspace } from "../../test-support/workspace-process.js";
 
+let setting: SimulatedWorkspace;
 let workspace: RunningWorkspace;
 let browser: Browser;
 
@@ -17,16 +13,12 @@ let browser: Browser;
 const timespan = "PT1440M";
 
 beforeAll(async () => {
-  const dataDir = newDataDir();
-  svcmap(["simulate", "--data", dataDir, "--machines", "10", "--hours", "6"]);
-  workspace = await serveWorkspace(dataDir);
-  browser = await launchBrowser();
+  setting = await openSimulatedWorkspace();
+  ({ workspace, browser } = setting);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await workspace?.stop();
-  if (workspace !== undefined) removeDataDir(workspace.dataDir);
+  await setting?.close();
 });
 
 async function logsPage(): Promise<{ page: Page; errors: string[] }> {
@@ -211,6 +203,65 @@ describe("the logs page", () => {
     // The browser logs the 400 answer itself; nothing else may go wrong.
     expect(errors.filter((e) => !e.includes("status of 400"))).toEqual([]);
     await page.close();
+  });
+
+  it("expands dynamic values and copies cells", async () => {
+    const { page, errors } = await logsPage();
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: workspace.url });
+    const query = 'VMComputer | where Computer == "acme-demo" | take 1 | project Computer, Ipv4Addresses';
+    await typeQuery(page, query);
+    await runQuery(page);
+    const expected = await apiQuery(workspace.url, query, timespan);
+    const addresses = String(expected.rows[0]?.[1]);
+    await page.getByRole("button", { name: "Expand row" }).click();
+    expect(await page.locator(".grid-detail pre").textContent()).toBe(
+      JSON.stringify(JSON.parse(addresses), null, 2),
+    );
+    await page.getByRole("gridcell", { name: "acme-demo" }).click();
+    await page.getByRole("button", { name: "Copy cell" }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe("acme-demo");
+    // In the grid, arrow keys move the selection and Ctrl+C copies it.
+    await page.getByRole("grid").focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Control+c");
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(addresses);
+    expect(errors, errors.join("\n")).toEqual([]);
+    await page.close();
+  });
+
+  it("cancels a running query, and the workspace keeps answering", async () => {
+    const { page, errors } = await logsPage();
+    await typeQuery(page, "range x from 1 to 20000000000 step 1\n| summarize sum(x % 7)");
+    await page.locator(".kql-editor textarea").focus();
+    await page.keyboard.press("Shift+Enter");
+    await expect.poll(() => page.locator(".query-status").textContent()).toBe("Running…");
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => page.locator(".query-status").textContent()).toBe("Cancelled.");
+    await typeQuery(page, "print answer = 42");
+    await runQuery(page);
+    expect(await gridRows(page)).toEqual([["42"]]);
+    expect(errors, errors.join("\n")).toEqual([]);
+    await page.close();
+  });
+
+  it("saves a query in the workspace and opens it again from another page", async () => {
+    const { page, errors } = await logsPage();
+    const query = "VMProcess\n| distinct ExecutableName\n| order by ExecutableName asc";
+    await typeQuery(page, query);
+    await page.getByLabel("Save the query as").fill("Executables");
+    await page.getByRole("button", { name: "Save query" }).click();
+    await page.getByRole("button", { name: "Executables", exact: true }).waitFor();
+    await page.close();
+
+    const { page: other } = await logsPage();
+    await typeQuery(other, "print 1");
+    await other.getByRole("button", { name: "Executables", exact: true }).click();
+    // Monaco draws spaces as non-breaking ones.
+    const shown = async (): Promise<string> =>
+      (await other.locator(".kql-editor .view-lines").innerText()).replaceAll("\u00a0", " ");
+    await expect.poll(shown).toBe(query);
+    expect(errors, errors.join("\n")).toEqual([]);
+    await other.close();
   });
 
   it("saves a stored function that queries then call", async () => {

@@ -5,15 +5,10 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { collectPageErrors, launchBrowser, saveScreenshot } from "../../test-support/browser.js";
+import { collectPageErrors, saveScreenshot } from "../../test-support/browser.js";
 import { apiQuery, runQuery, typeQuery } from "../../test-support/logs-page.js";
-import {
-  newDataDir,
-  removeDataDir,
-  serveWorkspace,
-  svcmap,
-  type RunningWorkspace,
-} from "../../test-support/workspace-process.js";
+import { openSimulatedWorkspace, type SimulatedWorkspace } from "../../test-support/simulated-workspace.js";
+import type { RunningWorkspace } from "../../test-support/workspace-process.js";
 import { filtersTimeGenerated } from "./time-filter.js";
 
 const seedFile = fileURLToPath(new URL("../../../workspace/src/kql/seed/seed-queries.kql", import.meta.url));
@@ -32,20 +27,17 @@ function seeds(): { name: string; query: string }[] {
     });
 }
 
+let setting: SimulatedWorkspace;
 let workspace: RunningWorkspace;
 let browser: Browser;
 
 beforeAll(async () => {
-  const dataDir = newDataDir();
-  svcmap(["simulate", "--data", dataDir, "--machines", "10", "--hours", "6"]);
-  workspace = await serveWorkspace(dataDir);
-  browser = await launchBrowser();
+  setting = await openSimulatedWorkspace();
+  ({ workspace, browser } = setting);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await workspace?.stop();
-  if (workspace !== undefined) removeDataDir(workspace.dataDir);
+  await setting?.close();
 });
 
 describe("the seed documents' queries in the browser", () => {

@@ -1,4 +1,4 @@
-import type { WorkbookItem } from "./workbook.js";
+import { stepVisualizations, type WorkbookItem } from "./workbook.js";
 
 interface Props {
   readonly item: WorkbookItem;
@@ -8,21 +8,6 @@ interface Props {
   readonly onChange: (item: WorkbookItem | undefined) => void;
   readonly onMove: (to: number) => void;
 }
-
-const visualizations = [
-  "auto",
-  "table",
-  "timechart",
-  "linechart",
-  "areachart",
-  "stackedareachart",
-  "columnchart",
-  "barchart",
-  "piechart",
-  "scatterchart",
-  "card",
-  "map",
-] as const;
 
 /** A step in edit mode: its text, or its title, query, visualization and width; moved and removed here. */
 export function StepEditor({ item, index, count, onChange, onMove }: Props) {
@@ -87,7 +72,7 @@ export function StepEditor({ item, index, count, onChange, onMove }: Props) {
                   onChange({ ...item, visualization: e.target.value as typeof item.visualization })
                 }
               >
-                {visualizations.map((v) => (
+                {stepVisualizations.map((v) => (
                   <option key={v} value={v}>
                     {v === "auto" ? "as the query renders" : v}
                   </option>

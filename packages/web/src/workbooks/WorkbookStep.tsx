@@ -1,6 +1,7 @@
 import { useEffect } from "react";
 import { useQueryRunner } from "../api/use-query-runner.js";
 import { QueryResultView } from "../results/QueryResultView.js";
+import { routeHash } from "../shell/route.js";
 import type { WorkbookItem } from "./workbook.js";
 
 interface Props {
@@ -25,7 +26,16 @@ export function WorkbookStep({ item, query, timespan }: Props) {
       : { chart: item.visualization };
   return (
     <section className={`workbook-step ${item.width}`} aria-label={item.title || "Query"}>
-      {item.title !== "" && <h2>{item.title}</h2>}
+      <div className="workbook-step-header">
+        {item.title !== "" && <h2>{item.title}</h2>}
+        <a
+          className="workbook-step-open"
+          href={routeHash("logs", { q: query })}
+          title="Open this query, with the parameters' values, in Logs"
+        >
+          Open in Logs
+        </a>
+      </div>
       {state.status === "running" && <p className="muted">Running…</p>}
       {state.status === "failed" && (
         <p className="error-message" role="alert">

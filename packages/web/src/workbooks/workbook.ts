@@ -1,7 +1,7 @@
 // A workbook: parameters at the top, then text and query steps with their visualizations, as one JSON
 // document (version 1) that the workspace stores and people export and import.
 
-import type { ChartKind } from "../charts/render-spec.js";
+import { chartKinds, type ChartKind } from "../charts/render-spec.js";
 
 export type WorkbookParameter =
   | { readonly type: "timerange"; readonly name: string; readonly label: string; readonly default: string }
@@ -63,20 +63,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-const visualizations = [
-  "auto",
-  "table",
-  "timechart",
-  "linechart",
-  "areachart",
-  "stackedareachart",
-  "columnchart",
-  "barchart",
-  "piechart",
-  "scatterchart",
-  "card",
-  "map",
-];
+/** What a query step may be drawn as: `auto` follows the query's own render. */
+export const stepVisualizations: readonly ("auto" | ChartKind)[] = ["auto", ...chartKinds];
 
 /** Reads a workbook from JSON someone imports; throws an Error saying which part is wrong. */
 export function parseWorkbook(input: unknown): Workbook {
@@ -122,8 +110,11 @@ export function parseWorkbook(input: unknown): Workbook {
     if (item["type"] === "text") return { type: "text", text: text(item["text"], `${where}.text`) };
     if (item["type"] === "query") {
       const visualization = item["visualization"] ?? "auto";
-      if (typeof visualization !== "string" || !visualizations.includes(visualization))
-        throw new Error(`${where}.visualization must be one of ${visualizations.join(", ")}`);
+      if (
+        typeof visualization !== "string" ||
+        !(stepVisualizations as readonly string[]).includes(visualization)
+      )
+        throw new Error(`${where}.visualization must be one of ${stepVisualizations.join(", ")}`);
       return {
         type: "query",
         title: typeof item["title"] === "string" ? item["title"] : "",

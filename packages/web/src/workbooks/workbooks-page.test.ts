@@ -2,31 +2,23 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { collectPageErrors, launchBrowser, saveScreenshot } from "../../test-support/browser.js";
-import {
-  newDataDir,
-  removeDataDir,
-  serveWorkspace,
-  svcmap,
-  type RunningWorkspace,
-} from "../../test-support/workspace-process.js";
+import { collectPageErrors, saveScreenshot } from "../../test-support/browser.js";
+import { openSimulatedWorkspace, type SimulatedWorkspace } from "../../test-support/simulated-workspace.js";
+import type { RunningWorkspace } from "../../test-support/workspace-process.js";
 import { defaultWorkbook } from "./default-workbook.js";
 import { parseWorkbook } from "./workbook.js";
 
+let setting: SimulatedWorkspace;
 let workspace: RunningWorkspace;
 let browser: Browser;
 
 beforeAll(async () => {
-  const dataDir = newDataDir();
-  svcmap(["simulate", "--data", dataDir, "--machines", "10", "--hours", "6"]);
-  workspace = await serveWorkspace(dataDir);
-  browser = await launchBrowser();
+  setting = await openSimulatedWorkspace();
+  ({ workspace, browser } = setting);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await workspace?.stop();
-  if (workspace !== undefined) removeDataDir(workspace.dataDir);
+  await setting?.close();
 });
 
 async function open(hash: string): Promise<{ page: Page; errors: string[] }> {
@@ -64,6 +56,15 @@ describe("workbooks", () => {
     await expect
       .poll(async () => JSON.parse((await bars.getAttribute("data-series")) ?? "[]"))
       .toEqual(["Connections"]);
+
+    // Each step opens in Logs with the parameters' values in its query.
+    await page
+      .getByRole("region", { name: "Open ports by machine" })
+      .getByRole("link", { name: "Open in Logs" })
+      .click();
+    await page.locator(".kql-editor .view-lines").waitFor();
+    const text = (await page.locator(".kql-editor .view-lines").innerText()).replaceAll("\u00a0", " ");
+    expect(text).toContain('Computer == "acme-demo"');
     expect(errors, errors.join("\n")).toEqual([]);
     await page.close();
   });

@@ -81,7 +81,7 @@ export function ChartView({ table, spec, height = 360 }: Props) {
       </figure>
     );
   }
-  return (
+  const chart = (
     <div
       ref={host}
       className="chart"
@@ -90,5 +90,16 @@ export function ChartView({ table, spec, height = 360 }: Props) {
       data-chart-kind={model.kind === "map" ? "map" : spec.chart}
       style={{ height }}
     />
+  );
+  if (model.kind !== "map") return chart;
+  // The workspace geolocates with DB-IP's Lite database, whose licence (CC BY 4.0) asks for this link
+  // wherever its results are shown.
+  return (
+    <figure className="chart-map">
+      {chart}
+      <figcaption className="chart-attribution">
+        Map: Natural Earth. <a href="https://db-ip.com">IP Geolocation by DB-IP</a>
+      </figcaption>
+    </figure>
   );
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatTimespan } from "@svcmap/model";
 import { formatDatetime, toResultValue } from "./values.js";
 
 describe("formatDatetime", () => {
@@ -34,5 +35,21 @@ describe("dynamic values", () => {
       expected = text;
     }
     expect(toResultValue(text, "dynamic")).toBe(expected);
+  });
+});
+
+describe("timespan values", () => {
+  it.each([
+    0n,
+    1n,
+    -1n,
+    10_000_000n,
+    864_000_000_000n,
+    -8_640_000_000_123n,
+    93_784_567_890_1n,
+    2n ** 60n,
+    -(2n ** 60n),
+  ])("%s ticks read as formatTimespan writes them", (ticks) => {
+    expect(toResultValue(ticks, "timespan")).toBe(formatTimespan(ticks));
   });
 });

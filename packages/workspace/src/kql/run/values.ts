@@ -26,12 +26,34 @@ export function toResultValue(value: unknown, type: KustoType): ResultValue {
     case "datetime":
       return formatDatetime((value as TimestampLike).micros);
     case "timespan":
-      return formatTimespan(BigInt(value as bigint | number));
+      return timespanText(value as bigint | number);
     case "dynamic":
       return typeof value === "string" ? compactJson(value) : JSON.stringify(value);
     case "guid":
       return String(value);
   }
+}
+
+/**
+ * Kusto's timespan text, `[-][d.]hh:mm:ss[.fffffff]`, in number arithmetic wherever a double holds the ticks
+ * exactly (spans of up to 28 years), which is several times faster than formatTimespan's bigint arithmetic.
+ */
+function timespanText(value: bigint | number): string {
+  const ticks = Number(value);
+  if (!Number.isSafeInteger(ticks)) return formatTimespan(BigInt(value));
+  let rest = Math.abs(ticks);
+  const fraction = rest % 10_000_000;
+  rest = (rest - fraction) / 10_000_000;
+  const seconds = rest % 60;
+  rest = (rest - seconds) / 60;
+  const minutes = rest % 60;
+  rest = (rest - minutes) / 60;
+  const hours = rest % 24;
+  const days = (rest - hours) / 24;
+  let text = `${twoDigits[hours]}:${twoDigits[minutes]}:${twoDigits[seconds]}`;
+  if (days > 0) text = `${days}.${text}`;
+  if (fraction > 0) text += `.${String(fraction).padStart(7, "0")}`;
+  return ticks < 0 ? `-${text}` : text;
 }
 
 /** Microseconds that a double holds exactly: every datetime from 1685 to 2255. */

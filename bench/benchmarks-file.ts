@@ -69,7 +69,7 @@ function render(report: KqlBenchmarkReport): string {
     `any helper macros, converting values), the difference to "hand SQL" is the cost of the generated SQL's shape.`,
     `Analysis is parse + analyse + lower + SQL generation (\`KqlEngine.toSql\`) once warm, median of 20: of a new`,
     `query text (the seed query with a different trailing comment each time), and of a text seen before, which`,
-    `the engine has cached (a query that reads now() is lowered again on every run).`,
+    `the engine has cached (a query that reads now() is moved to the run's now() rather than lowered again).`,
     "",
     `- Command: \`${report.command}\``,
     `- Estate: ${report.estate}`,

@@ -79,9 +79,7 @@ export class KqlEngine {
       let truncated: QueryResult["truncated"];
       for (const [i, statement] of compiled.statements.entries()) {
         const resolved = await resolvePlugins(statement.rel, connection, limits, deadline);
-        const sql = new SqlGenerator(duckdbDialect, resolved).statement(
-          atMostRows(statement.rel, limits.maxRows + 1),
-        );
+        const sql = new SqlGenerator(duckdbDialect, resolved).statement(statement.rel);
         for (const setup of duckdbDialect.setupFor(sql)) await connection.run(setup);
         const result = await execute(connection, sql, statement.rel.columns, limits, deadline);
         tables.push({
@@ -99,15 +97,6 @@ export class KqlEngine {
       };
     });
   }
-}
-
-/**
- * The rows a statement may return: one more than the row limit shows that the result was cut. Saying so in
- * the SQL lets DuckDB keep only that many rows of a sort (a top-N) instead of sorting everything.
- */
-function atMostRows(rel: Rel, count: number): Rel {
-  if (rel.kind === "limit") return rel.count <= count ? rel : { ...rel, count };
-  return { kind: "limit", input: rel, count, columns: rel.columns };
 }
 
 function microsOf(date: Date): bigint {

@@ -64,6 +64,8 @@ export interface MapNode {
   readonly port?: number;
   readonly protocol?: string;
   readonly failedLinks?: number;
+  /** A process node standing for connections whose owning process the agent could not find. */
+  readonly unattributed?: boolean;
 }
 
 export interface MapEdge {

@@ -15,6 +15,9 @@ export interface MapGraph {
 /** The most members drawn inside an expanded group; the rest are counted in one more node. */
 export const maxDrawnMembers = 40;
 
+export const unattributedTooltip =
+  "The agent saw this traffic but not the process that owned it: the process had ended (or was hidden from the agent) by the time it looked.";
+
 export function isExpandable(node: MapNode): boolean {
   return (node.kind === "clientGroup" || node.kind === "serverPortGroup") && (node.members?.length ?? 0) > 0;
 }
@@ -58,6 +61,7 @@ export function toElements(graph: MapGraph, expanded: ReadonlySet<string>): Elem
     if ((node.failedLinks ?? 0) > 0) classes.push("failing");
     const role = node.roles?.[0];
     if (role !== undefined && node.kind === "process") classes.push(`role-${role}`);
+    if (node.unattributed) classes.push("unattributed");
     const open = isExpandable(node) && expanded.has(node.id);
     if (open) classes.push("expanded");
     elements.push({
@@ -78,6 +82,7 @@ export function toElements(graph: MapGraph, expanded: ReadonlySet<string>): Elem
             20,
         ),
         ...(node.parent !== undefined && ids.has(node.parent) ? { parent: node.parent } : {}),
+        ...(node.unattributed ? { tooltip: unattributedTooltip } : {}),
       },
       classes,
     });
@@ -240,6 +245,10 @@ export function mapStylesheet(): StylesheetJson {
       },
     },
     { selector: "node.aggregate:parent", style: compound },
+    {
+      selector: "node.process.unattributed",
+      style: { "border-style": "dashed", "border-color": c.muted, color: c.muted, "font-style": "italic" },
+    },
     { selector: "node.failing", style: { "border-color": c.danger, "border-width": 2 } },
     {
       selector: "node:selected",

@@ -125,6 +125,9 @@ function toConnection(row: Row): Connection {
   };
 }
 
+/** The label of the node standing for connections whose owning process the agent could not find. */
+export const unknownProcessLabel = "unknown process";
+
 export const nodeId = {
   machine: (machine: string): string => `machine:${machine}`,
   processGroup: (machine: string, group: string): string => `pgroup:${machine}:${group}`,
@@ -143,6 +146,9 @@ export async function dependencyMap(
   if (focus.length === 0) return { ...empty, queries: queries.queries };
   const focusSet = new Set(focus);
   const all = (await queries.rows("connections", connectionsKql(window, focus))).map(toConnection);
+  // A process whose only traffic is with its own machine is still one of the machine's processes: it is
+  // drawn even while self-links are hidden.
+  const hiddenSelfLinks = options.selfLinks ? [] : all.filter((c) => c.remoteMachine === c.machine);
   const connections = all.filter((c) => {
     const selfLink = c.remoteMachine === c.machine;
     if (selfLink && !options.selfLinks) return false;
@@ -196,15 +202,22 @@ export async function dependencyMap(
       nodes.set(id, {
         id,
         kind: "process",
-        label: str(info?.["DisplayName"]) || str(info?.["ExecutableName"]) || process,
+        label: str(info?.["DisplayName"]) || str(info?.["ExecutableName"]) || process || unknownProcessLabel,
         parent: nodeId.machine(machine),
         machine,
         process,
         ...(role === undefined ? {} : { roles: [role] }),
+        // The agent saw the packets but the owning process had gone (or was never visible) by the time it looked.
+        ...(process === "" ? { unattributed: true } : {}),
       });
     }
     return id;
   };
+
+  for (const c of hiddenSelfLinks) {
+    addProcess(c.machine, c.process);
+    if (c.remoteProcess !== "") addProcess(c.machine, c.remoteProcess);
+  }
 
   for (const c of connections) {
     const local = addProcess(c.machine, c.process);

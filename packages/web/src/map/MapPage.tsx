@@ -3,12 +3,13 @@
 // and the URL holds the whole view.
 
 import type { DependencyMapResponse, EstateAggregation, EstateResponse, MapNode } from "@svcmap/model";
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useState, type ComponentProps } from "react";
+import { lazyModule, useModule } from "../shell/lazy-module.js";
 import { useRoute } from "../shell/route.js";
 import { TimeRangePicker } from "../shared/TimeRangePicker.js";
 import { queryTimespan } from "../shared/time-range.js";
 import { ContextMenu, type MenuItem } from "./ContextMenu.js";
-import type { ContextTarget } from "./CytoscapeMap.js";
+import type { ContextTarget, CytoscapeMap as CytoscapeMapComponent } from "./CytoscapeMap.js";
 import { DetailsPane } from "./DetailsPane.js";
 import { edgeDescription, isExpandable, toElements, type MapGraph } from "./graph-elements.js";
 import { mapApi } from "./map-api.js";
@@ -19,9 +20,9 @@ import { useLoad } from "./use-load.js";
 import "./map.css";
 
 // Cytoscape is most of the page's code: it is a chunk of its own, requested as soon as this page's code runs,
-// so that it loads and evaluates while the page is still being revealed and its requests are in flight.
-const cytoscapeChunk = import("./CytoscapeMap.js");
-const CytoscapeMap = lazy(() => cytoscapeChunk.then((m) => ({ default: m.CytoscapeMap })));
+// right after the page's first requests (so that its evaluation does not hold them back), and it loads and
+// evaluates while they are in flight.
+const cytoscapeChunk = lazyModule(() => import("./CytoscapeMap.js"));
 
 export interface MapPageProps {
   readonly params: URLSearchParams;
@@ -71,6 +72,10 @@ export default function MapPage({ params }: MapPageProps) {
     graphKey,
     view === undefined ? undefined : (s) => loadGraph(view, timespan, state, s),
   );
+
+  useLayoutEffect(() => {
+    void cytoscapeChunk.load().catch(() => undefined);
+  }, []);
 
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => setExpanded(new Set()), [graphKey]);
@@ -267,17 +272,15 @@ export default function MapPage({ params }: MapPageProps) {
               nameOf={nameOf}
             />
           ) : (
-            <Suspense fallback={<p className="map-loading">Loading the map…</p>}>
-              <CytoscapeMap
-                elements={elements}
-                selected={state.selected}
-                label={`${title}: ${graph.data?.nodes.length ?? 0} nodes and ${graph.data?.edges.length ?? 0} connections. Use “Show as table” to read them.`}
-                onSelect={(selected) => update({ selected }, true)}
-                onActivate={onActivate}
-                onContextMenu={onContextMenu}
-                describeEdge={describeEdge}
-              />
-            </Suspense>
+            <DrawnMap
+              elements={elements}
+              selected={state.selected}
+              label={`${title}: ${graph.data?.nodes.length ?? 0} nodes and ${graph.data?.edges.length ?? 0} connections. Use “Show as table” to read them.`}
+              onSelect={(selected) => update({ selected }, true)}
+              onActivate={onActivate}
+              onContextMenu={onContextMenu}
+              describeEdge={describeEdge}
+            />
           )}
         </div>
         {graph.data !== undefined && <KqlDetails graph={graph.data} />}
@@ -295,6 +298,18 @@ export default function MapPage({ params }: MapPageProps) {
       {menu !== null && <ContextMenu {...menu} onClose={() => setMenu(null)} />}
     </div>
   );
+}
+
+function DrawnMap(props: ComponentProps<typeof CytoscapeMapComponent>) {
+  const { module, error } = useModule(cytoscapeChunk);
+  if (error !== undefined)
+    return (
+      <p role="alert" className="error-message">
+        The map's drawing code could not be loaded ({error}). “Show as table” still shows it.
+      </p>
+    );
+  if (module === undefined) return <p className="map-loading">Loading the map…</p>;
+  return <module.CytoscapeMap {...props} />;
 }
 
 type ResolvedView = Exclude<MapView, { kind: "auto" }>;

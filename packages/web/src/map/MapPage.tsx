@@ -45,8 +45,14 @@ export default function MapPage({ params }: MapPageProps) {
   const [refreshed, setRefreshed] = useState(0);
   const groupsChanged = useCallback(() => setGroupsVersion((v) => v + 1), []);
 
-  const machines = useLoad(`${timespan} ${state.search} ${groupsVersion} ${refreshed}`, (s) =>
-    mapApi.machines(timespan, state.search, s),
+  // A view named in the URL is drawn first: the machine list (a query over every machine) waits for the
+  // map's answer instead of competing with it for the server's cores. "auto" needs the list to choose.
+  const [graphAnswered, setGraphAnswered] = useState(false);
+  const machines = useLoad(
+    `${timespan} ${state.search} ${groupsVersion} ${refreshed}`,
+    state.view.kind === "auto" || graphAnswered
+      ? (s) => mapApi.machines(timespan, state.search, s)
+      : undefined,
   );
   // Choosing the default view needs the unfiltered list; a search needs it fetched on its own.
   const allMachines = useLoad(
@@ -76,6 +82,9 @@ export default function MapPage({ params }: MapPageProps) {
   useLayoutEffect(() => {
     void cytoscapeChunk.load().catch(() => undefined);
   }, []);
+  useEffect(() => {
+    if (graph.data !== undefined || graph.error !== undefined) setGraphAnswered(true);
+  }, [graph.data, graph.error]);
 
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => setExpanded(new Set()), [graphKey]);

@@ -81,7 +81,7 @@ export function CytoscapeMap({
       });
     });
     cy.on("mouseout", "edge", () => setTooltip(null));
-    // Nodes that need explaining (an unknown process) carry their explanation.
+    // Nodes that need explaining (an unknown process, one without inventory) carry their explanation.
     cy.on("mouseover", "node[tooltip]", (event: EventObject) => {
       const p = event.renderedPosition;
       setTooltip({ text: String(event.target.data("tooltip")), x: p.x + 12, y: p.y + 12 });

@@ -269,7 +269,9 @@ export default function MapPage({ params }: MapPageProps) {
             <p className="map-empty">
               {unfiltered.data?.machines.length === 0
                 ? "No machine has reported in this time range. An agent's first data arrive a minute or two after it starts; choose a longer range to look further back."
-                : "No connections in this time range."}
+                : graph.data.nodes.some((n) => n.kind === "process")
+                  ? "Every connection in this time range is within the machine (a self-link); turn on Self-links to draw them."
+                  : "No connections in this time range."}
             </p>
           )}
           {graph.data === undefined ? null : state.table ? (

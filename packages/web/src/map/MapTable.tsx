@@ -3,7 +3,7 @@
 
 import type { MapEdge, MapNode } from "@svcmap/model";
 import { formatBytes, formatCount, formatMs } from "./format.js";
-import { unattributedTooltip, type MapGraph } from "./graph-elements.js";
+import type { MapGraph } from "./graph-elements.js";
 
 interface Props {
   readonly graph: MapGraph;
@@ -90,7 +90,7 @@ export function MapTable({ graph, selected, onSelect, actionsFor, nameOf }: Prop
                 {n.count !== undefined ? `${formatCount(n.count)} ` : ""}
                 {n.roles?.join(", ") ?? ""}
                 {n.focus ? " (in view)" : ""}
-                {n.unattributed ? unattributedTooltip : ""}
+                {n.note ?? ""}
               </td>
               <td>
                 {actionsFor(n.id).map((a) => (

@@ -15,9 +15,6 @@ export interface MapGraph {
 /** The most members drawn inside an expanded group; the rest are counted in one more node. */
 export const maxDrawnMembers = 40;
 
-export const unattributedTooltip =
-  "The agent saw this traffic but not the process that owned it: the process had ended (or was hidden from the agent) by the time it looked.";
-
 export function isExpandable(node: MapNode): boolean {
   return (node.kind === "clientGroup" || node.kind === "serverPortGroup") && (node.members?.length ?? 0) > 0;
 }
@@ -82,7 +79,7 @@ export function toElements(graph: MapGraph, expanded: ReadonlySet<string>): Elem
             20,
         ),
         ...(node.parent !== undefined && ids.has(node.parent) ? { parent: node.parent } : {}),
-        ...(node.unattributed ? { tooltip: unattributedTooltip } : {}),
+        ...(node.note === undefined ? {} : { tooltip: node.note }),
       },
       classes,
     });

@@ -128,6 +128,13 @@ function toConnection(row: Row): Connection {
 /** The label of the node standing for connections whose owning process the agent could not find. */
 export const unknownProcessLabel = "unknown process";
 
+export const unattributedNote =
+  "The agent saw this traffic but not the process that owned it: the process had ended (or was hidden from the agent) by the time it looked.";
+
+function uninventoriedNote(process: string): string {
+  return `The agent tied this traffic to process ${process}, but no inventory (VMProcess) of it was reported from an hour before the range to its end: most likely it ran too briefly to be listed.`;
+}
+
 export const nodeId = {
   machine: (machine: string): string => `machine:${machine}`,
   processGroup: (machine: string, group: string): string => `pgroup:${machine}:${group}`,
@@ -202,13 +209,19 @@ export async function dependencyMap(
       nodes.set(id, {
         id,
         kind: "process",
-        label: str(info?.["DisplayName"]) || str(info?.["ExecutableName"]) || process || unknownProcessLabel,
+        label:
+          str(info?.["DisplayName"]) ||
+          str(info?.["ExecutableName"]) ||
+          (process === "" ? unknownProcessLabel : `process ${process.slice(0, 12)}…`),
         parent: nodeId.machine(machine),
         machine,
         process,
         ...(role === undefined ? {} : { roles: [role] }),
-        // The agent saw the packets but the owning process had gone (or was never visible) by the time it looked.
-        ...(process === "" ? { unattributed: true } : {}),
+        ...(process === ""
+          ? { unattributed: true, note: unattributedNote }
+          : info === undefined
+            ? { note: uninventoriedNote(process) }
+            : {}),
       });
     }
     return id;

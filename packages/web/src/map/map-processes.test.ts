@@ -93,6 +93,15 @@ const connections = [
     DestinationPort: 443,
     RemoteIp: "203.0.113.9",
   }),
+  // Tied to a process that ended before any inventory of it was written.
+  connection(loopback, {
+    Direction: "outbound",
+    Process: "p-gone",
+    SourceIp: "10.99.0.5",
+    DestinationIp: "203.0.113.9",
+    DestinationPort: 443,
+    RemoteIp: "203.0.113.9",
+  }),
   ...["p-worker-1", "p-worker-2", "p-cron"].map((p) =>
     connection(grouped, {
       Direction: "outbound",
@@ -191,9 +200,24 @@ describe("a machine's processes on the map", () => {
     const nodes = await drawnNodes(page);
     const processNodes = nodes.filter((n) => n.kind === "process");
     // Self-links are hidden, yet both loopback processes are drawn inside their machine.
-    expect(processNodes.map((n) => n.label).sort()).toEqual(["api", "postgres", "unknown process"]);
+    expect(processNodes.map((n) => n.label).sort()).toEqual([
+      "api",
+      "postgres",
+      "process p-gone…",
+      "unknown process",
+    ]);
     expect(processNodes.every((n) => n.parent === `machine:${loopback.Machine}`)).toBe(true);
-    expect(await drawnEdges(page)).toEqual(["unknown process -> Port 443\n1 server"]);
+    expect(await drawnEdges(page)).toEqual([
+      "process p-gone… -> Port 443\n1 server",
+      "unknown process -> Port 443\n1 server",
+    ]);
+    const gone = processNodes.find((n) => n.label.startsWith("process p-gone"));
+    expect(
+      await page.evaluate(
+        (id) => String(window.svcmapCy?.getElementById(id).data("tooltip")),
+        gone?.id ?? "",
+      ),
+    ).toContain("no inventory (VMProcess)");
 
     // The unknown process explains itself on hover.
     const unknown = processNodes.find((n) => n.label === "unknown process");
@@ -210,7 +234,11 @@ describe("a machine's processes on the map", () => {
 
     // With self-links shown, the loopback connection is drawn between the two processes.
     await openMachine(page, loopback.Machine, "&self=1");
-    expect(await drawnEdges(page)).toEqual(["api -> postgres", "unknown process -> Port 443\n1 server"]);
+    expect(await drawnEdges(page)).toEqual([
+      "api -> postgres",
+      "process p-gone… -> Port 443\n1 server",
+      "unknown process -> Port 443\n1 server",
+    ]);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -64,6 +64,10 @@ export interface MapNode {
   readonly port?: number;
   readonly protocol?: string;
   readonly failedLinks?: number;
+  /** A process node standing for connections whose owning process the agent could not find. */
+  readonly unattributed?: boolean;
+  /** Something the page should tell about this node (a tooltip, a line in the table). */
+  readonly note?: string;
 }
 
 export interface MapEdge {

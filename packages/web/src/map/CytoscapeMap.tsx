@@ -81,6 +81,12 @@ export function CytoscapeMap({
       });
     });
     cy.on("mouseout", "edge", () => setTooltip(null));
+    // Nodes that need explaining (an unknown process, one without inventory) carry their explanation.
+    cy.on("mouseover", "node[tooltip]", (event: EventObject) => {
+      const p = event.renderedPosition;
+      setTooltip({ text: String(event.target.data("tooltip")), x: p.x + 12, y: p.y + 12 });
+    });
+    cy.on("mouseout", "node", () => setTooltip(null));
     cy.on("pan zoom", () => setTooltip(null));
     // The canvas cannot read CSS variables, so a theme change restyles it.
     const observer = new MutationObserver(() => cy.style(mapStylesheet()));

@@ -3,12 +3,13 @@
 // and the URL holds the whole view.
 
 import type { DependencyMapResponse, EstateAggregation, EstateResponse, MapNode } from "@svcmap/model";
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useState, type ComponentProps } from "react";
+import { lazyModule, useModule } from "../shell/lazy-module.js";
 import { useRoute } from "../shell/route.js";
 import { TimeRangePicker } from "../shared/TimeRangePicker.js";
 import { queryTimespan } from "../shared/time-range.js";
 import { ContextMenu, type MenuItem } from "./ContextMenu.js";
-import type { ContextTarget } from "./CytoscapeMap.js";
+import type { ContextTarget, CytoscapeMap as CytoscapeMapComponent } from "./CytoscapeMap.js";
 import { DetailsPane } from "./DetailsPane.js";
 import { edgeDescription, isExpandable, toElements, type MapGraph } from "./graph-elements.js";
 import { mapApi } from "./map-api.js";
@@ -19,9 +20,9 @@ import { useLoad } from "./use-load.js";
 import "./map.css";
 
 // Cytoscape is most of the page's code: it is a chunk of its own, requested as soon as this page's code runs,
-// so that it loads and evaluates while the page is still being revealed and its requests are in flight.
-const cytoscapeChunk = import("./CytoscapeMap.js");
-const CytoscapeMap = lazy(() => cytoscapeChunk.then((m) => ({ default: m.CytoscapeMap })));
+// right after the page's first requests (so that its evaluation does not hold them back), and it loads and
+// evaluates while they are in flight.
+const cytoscapeChunk = lazyModule(() => import("./CytoscapeMap.js"));
 
 export interface MapPageProps {
   readonly params: URLSearchParams;
@@ -44,8 +45,14 @@ export default function MapPage({ params }: MapPageProps) {
   const [refreshed, setRefreshed] = useState(0);
   const groupsChanged = useCallback(() => setGroupsVersion((v) => v + 1), []);
 
-  const machines = useLoad(`${timespan} ${state.search} ${groupsVersion} ${refreshed}`, (s) =>
-    mapApi.machines(timespan, state.search, s),
+  // A view named in the URL is drawn first: the machine list (a query over every machine) waits for the
+  // map's answer instead of competing with it for the server's cores. "auto" needs the list to choose.
+  const [graphAnswered, setGraphAnswered] = useState(false);
+  const machines = useLoad(
+    `${timespan} ${state.search} ${groupsVersion} ${refreshed}`,
+    state.view.kind === "auto" || graphAnswered
+      ? (s) => mapApi.machines(timespan, state.search, s)
+      : undefined,
   );
   // Choosing the default view needs the unfiltered list; a search needs it fetched on its own.
   const allMachines = useLoad(
@@ -71,6 +78,13 @@ export default function MapPage({ params }: MapPageProps) {
     graphKey,
     view === undefined ? undefined : (s) => loadGraph(view, timespan, state, s),
   );
+
+  useLayoutEffect(() => {
+    void cytoscapeChunk.load().catch(() => undefined);
+  }, []);
+  useEffect(() => {
+    if (graph.data !== undefined || graph.error !== undefined) setGraphAnswered(true);
+  }, [graph.data, graph.error]);
 
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => setExpanded(new Set()), [graphKey]);
@@ -255,7 +269,9 @@ export default function MapPage({ params }: MapPageProps) {
             <p className="map-empty">
               {unfiltered.data?.machines.length === 0
                 ? "No machine has reported in this time range. An agent's first data arrive a minute or two after it starts; choose a longer range to look further back."
-                : "No connections in this time range."}
+                : graph.data.nodes.some((n) => n.kind === "process")
+                  ? "Every connection in this time range is within the machine (a self-link); turn on Self-links to draw them."
+                  : "No connections in this time range."}
             </p>
           )}
           {graph.data === undefined ? null : state.table ? (
@@ -267,17 +283,15 @@ export default function MapPage({ params }: MapPageProps) {
               nameOf={nameOf}
             />
           ) : (
-            <Suspense fallback={<p className="map-loading">Loading the map…</p>}>
-              <CytoscapeMap
-                elements={elements}
-                selected={state.selected}
-                label={`${title}: ${graph.data?.nodes.length ?? 0} nodes and ${graph.data?.edges.length ?? 0} connections. Use “Show as table” to read them.`}
-                onSelect={(selected) => update({ selected }, true)}
-                onActivate={onActivate}
-                onContextMenu={onContextMenu}
-                describeEdge={describeEdge}
-              />
-            </Suspense>
+            <DrawnMap
+              elements={elements}
+              selected={state.selected}
+              label={`${title}: ${graph.data?.nodes.length ?? 0} nodes and ${graph.data?.edges.length ?? 0} connections. Use “Show as table” to read them.`}
+              onSelect={(selected) => update({ selected }, true)}
+              onActivate={onActivate}
+              onContextMenu={onContextMenu}
+              describeEdge={describeEdge}
+            />
           )}
         </div>
         {graph.data !== undefined && <KqlDetails graph={graph.data} />}
@@ -295,6 +309,18 @@ export default function MapPage({ params }: MapPageProps) {
       {menu !== null && <ContextMenu {...menu} onClose={() => setMenu(null)} />}
     </div>
   );
+}
+
+function DrawnMap(props: ComponentProps<typeof CytoscapeMapComponent>) {
+  const { module, error } = useModule(cytoscapeChunk);
+  if (error !== undefined)
+    return (
+      <p role="alert" className="error-message">
+        The map's drawing code could not be loaded ({error}). “Show as table” still shows it.
+      </p>
+    );
+  if (module === undefined) return <p className="map-loading">Loading the map…</p>;
+  return <module.CytoscapeMap {...props} />;
 }
 
 type ResolvedView = Exclude<MapView, { kind: "auto" }>;

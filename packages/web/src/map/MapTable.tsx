@@ -90,6 +90,7 @@ export function MapTable({ graph, selected, onSelect, actionsFor, nameOf }: Prop
                 {n.count !== undefined ? `${formatCount(n.count)} ` : ""}
                 {n.roles?.join(", ") ?? ""}
                 {n.focus ? " (in view)" : ""}
+                {n.note ?? ""}
               </td>
               <td>
                 {actionsFor(n.id).map((a) => (

@@ -58,6 +58,7 @@ export function toElements(graph: MapGraph, expanded: ReadonlySet<string>): Elem
     if ((node.failedLinks ?? 0) > 0) classes.push("failing");
     const role = node.roles?.[0];
     if (role !== undefined && node.kind === "process") classes.push(`role-${role}`);
+    if (node.unattributed) classes.push("unattributed");
     const open = isExpandable(node) && expanded.has(node.id);
     if (open) classes.push("expanded");
     elements.push({
@@ -78,6 +79,7 @@ export function toElements(graph: MapGraph, expanded: ReadonlySet<string>): Elem
             20,
         ),
         ...(node.parent !== undefined && ids.has(node.parent) ? { parent: node.parent } : {}),
+        ...(node.note === undefined ? {} : { tooltip: node.note }),
       },
       classes,
     });
@@ -240,6 +242,10 @@ export function mapStylesheet(): StylesheetJson {
       },
     },
     { selector: "node.aggregate:parent", style: compound },
+    {
+      selector: "node.process.unattributed",
+      style: { "border-style": "dashed", "border-color": c.muted, color: c.muted, "font-style": "italic" },
+    },
     { selector: "node.failing", style: { "border-color": c.danger, "border-width": 2 } },
     {
       selector: "node:selected",

@@ -1,11 +1,16 @@
-import { lazy, Suspense } from "react";
+import type { ComponentType } from "react";
+import { lazyModule, useModule, type LazyModule } from "./lazy-module.js";
 import { pages, routeHash, useRoute, type PageName } from "./route.js";
 import { useTheme } from "./theme.js";
 
+type PageModule = LazyModule<{ default: ComponentType<{ params: URLSearchParams }> }>;
+
 // Each page is its own chunk: the map does not load the query editor, and the reverse.
-const MapPage = lazy(() => import("../map/MapPage.js"));
-const LogsPage = lazy(() => import("../logs/LogsPage.js"));
-const WorkbooksPage = lazy(() => import("../workbooks/WorkbooksPage.js"));
+const pageModules: Readonly<Record<PageName, PageModule>> = {
+  map: lazyModule(() => import("../map/MapPage.js")),
+  logs: lazyModule(() => import("../logs/LogsPage.js")),
+  workbooks: lazyModule(() => import("../workbooks/WorkbooksPage.js")),
+};
 
 const titles: Readonly<Record<PageName, string>> = { map: "Map", logs: "Logs", workbooks: "Workbooks" };
 
@@ -40,12 +45,21 @@ export function App() {
         </button>
       </header>
       <main id="main" className="app-main" tabIndex={-1}>
-        <Suspense fallback={<p className="loading">Loading…</p>}>
-          {route.page === "map" && <MapPage params={route.params} />}
-          {route.page === "logs" && <LogsPage params={route.params} />}
-          {route.page === "workbooks" && <WorkbooksPage params={route.params} />}
-        </Suspense>
+        <LazyPage key={route.page} page={pageModules[route.page]} params={route.params} />
       </main>
     </div>
   );
+}
+
+function LazyPage({ page, params }: { page: PageModule; params: URLSearchParams }) {
+  const { module, error } = useModule(page);
+  if (error !== undefined)
+    return (
+      <p role="alert" className="error-message">
+        This page could not be loaded ({error}). Reload to try again.
+      </p>
+    );
+  if (module === undefined) return <p className="loading">Loading…</p>;
+  const Page = module.default;
+  return <Page params={params} />;
 }

@@ -1,6 +1,16 @@
 // A server-wide limit on queries running at once. DuckDB already uses every core for one query, so running
 // many at once only makes each slower and multiplies memory; extra queries wait in a bounded queue, and
-// once that is full the server answers 429 at once instead of taking on work it cannot finish.
+// once that is full the server answers 429 at once instead of taking on work it cannot finish. Plugins that
+// run queries of their own (the map) find the gate as `app.queryGate` and go through it as well.
+
+import type { QueryRunner } from "./query-routes.js";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The server's limit on queries running at once, for plugins whose routes run queries. */
+    readonly queryGate: QueryGate;
+  }
+}
 
 export class QueueFullError extends Error {
   constructor(readonly queued: number) {
@@ -85,4 +95,9 @@ export class QueryGate {
     if (next !== undefined) next.start();
     else this.running--;
   }
+}
+
+/** A query runner whose every query waits for its turn at `gate` (and gives up its place if `signal` aborts). */
+export function throughGate(gate: QueryGate, runner: QueryRunner): QueryRunner {
+  return { run: (query, options) => gate.run(() => runner.run(query, options), options?.signal) };
 }

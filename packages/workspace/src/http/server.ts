@@ -14,12 +14,19 @@ import fastify, {
 } from "fastify";
 import type { WorkspaceStore } from "../store/workspace-store.js";
 import { QueryError } from "../kql/errors.js";
-import { ApiError, badArgument, internalError, pathNotFound, throttled } from "./api-error.js";
+import {
+  ApiError,
+  badArgument,
+  internalError,
+  pathNotFound,
+  serviceUnavailable,
+  throttled,
+} from "./api-error.js";
 import type { ApiKeyStore } from "./api-keys.js";
 import { Authenticator } from "./auth.js";
 import { registerHealthRoute } from "./health-route.js";
 import { isLoopbackHost } from "./loopback.js";
-import { QueryGate, QueueFullError } from "./query-gate.js";
+import { GateAbortedError, QueryGate, QueueFullError } from "./query-gate.js";
 import {
   defaultQueryLimits,
   registerQueryRoutes,
@@ -118,6 +125,7 @@ export async function createServer(options: ServerOptions): Promise<WorkspaceSer
     limits: { ...defaultQueryLimits, ...options.limits },
     closing: closing.signal,
   });
+  app.decorate("queryGate", gate);
   for (const plugin of options.plugins ?? []) await app.register(plugin);
 
   return {
@@ -142,6 +150,7 @@ function toApiError(error: unknown, request: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof QueryError) return queryErrorToApiError(error, "");
   if (error instanceof QueueFullError) return throttled(2, error.message);
+  if (error instanceof GateAbortedError) return serviceUnavailable(error.message);
   const { statusCode, message } = error as Partial<FastifyError>;
   const status = typeof statusCode === "number" ? statusCode : 500;
   const text = typeof message === "string" ? message : String(error);

@@ -125,6 +125,16 @@ function toConnection(row: Row): Connection {
   };
 }
 
+/** The label of the node standing for connections whose owning process the agent could not find. */
+export const unknownProcessLabel = "unknown process";
+
+export const unattributedNote =
+  "The agent saw this traffic but not the process that owned it: the process had ended (or was hidden from the agent) by the time it looked.";
+
+function uninventoriedNote(process: string): string {
+  return `The agent tied this traffic to process ${process}, but no inventory (VMProcess) of it was reported from an hour before the range to its end: most likely it ran too briefly to be listed.`;
+}
+
 export const nodeId = {
   machine: (machine: string): string => `machine:${machine}`,
   processGroup: (machine: string, group: string): string => `pgroup:${machine}:${group}`,
@@ -143,6 +153,9 @@ export async function dependencyMap(
   if (focus.length === 0) return { ...empty, queries: queries.queries };
   const focusSet = new Set(focus);
   const all = (await queries.rows("connections", connectionsKql(window, focus))).map(toConnection);
+  // A process whose only traffic is with its own machine is still one of the machine's processes: it is
+  // drawn even while self-links are hidden.
+  const hiddenSelfLinks = options.selfLinks ? [] : all.filter((c) => c.remoteMachine === c.machine);
   const connections = all.filter((c) => {
     const selfLink = c.remoteMachine === c.machine;
     if (selfLink && !options.selfLinks) return false;
@@ -196,15 +209,28 @@ export async function dependencyMap(
       nodes.set(id, {
         id,
         kind: "process",
-        label: str(info?.["DisplayName"]) || str(info?.["ExecutableName"]) || process,
+        label:
+          str(info?.["DisplayName"]) ||
+          str(info?.["ExecutableName"]) ||
+          (process === "" ? unknownProcessLabel : `process ${process.slice(0, 12)}…`),
         parent: nodeId.machine(machine),
         machine,
         process,
         ...(role === undefined ? {} : { roles: [role] }),
+        ...(process === ""
+          ? { unattributed: true, note: unattributedNote }
+          : info === undefined
+            ? { note: uninventoriedNote(process) }
+            : {}),
       });
     }
     return id;
   };
+
+  for (const c of hiddenSelfLinks) {
+    addProcess(c.machine, c.process);
+    if (c.remoteProcess !== "") addProcess(c.machine, c.remoteProcess);
+  }
 
   for (const c of connections) {
     const local = addProcess(c.machine, c.process);

@@ -13,7 +13,7 @@ import type {
   MachineSummaryResponse,
   ProcessSummaryResponse,
 } from "@svcmap/model";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ApiKeyStore } from "../http/api-keys.js";
 import { createServer, type WorkspaceServer } from "../http/server.js";
 import { KqlEngine } from "../kql/engine.js";
@@ -406,6 +406,47 @@ describe("machine groups", () => {
     } finally {
       await keys.revoke(reader.id);
       await keys.revoke(contributor.id);
+    }
+  });
+});
+
+describe("the query gate", () => {
+  it("holds map queries back with the Query API's, and turns a burst beyond its queue away", async () => {
+    const engine = new KqlEngine(store);
+    const gated = await createServer({
+      store,
+      engine,
+      keys: await ApiKeyStore.open(store),
+      port: 0,
+      concurrency: { running: 1, queued: 1 },
+      plugins: [mapApiPlugin({ engine, groups: await MachineGroupStore.open(store), now: () => end })],
+    });
+    const base = await gated.listen();
+    const gate = gated.app.queryGate;
+    let release!: () => void;
+    // Something else holds the only slot.
+    const holding = gate.run(() => new Promise<void>((resolve) => (release = resolve)));
+    try {
+      const waiting = fetch(`${base}/api/map/machines/${acmeDemo}/map?timespan=${lastHour}`);
+      await vi.waitFor(() => expect(gate.stats.queued).toBe(1));
+      const turnedAway = await fetch(`${base}/api/map/estate?timespan=${lastHour}`);
+      expect(turnedAway.status).toBe(429);
+      expect(turnedAway.headers.get("retry-after")).toBe("2");
+      const query = await fetch(`${base}/v1/workspaces/default/query`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "VMComputer | count" }),
+      });
+      expect(query.status).toBe(429);
+
+      release();
+      await holding;
+      const answer = await waiting;
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as DependencyMapResponse).nodes.length).toBeGreaterThan(0);
+    } finally {
+      release();
+      await gated.close();
     }
   });
 });

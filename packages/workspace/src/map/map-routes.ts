@@ -7,6 +7,7 @@ import type { EstateAggregation } from "@svcmap/model";
 import { QueryError } from "../kql/errors.js";
 import { resolveTimespan } from "../kql/run/timespan-option.js";
 import { ApiError, badArgument } from "../http/api-error.js";
+import { throughGate } from "../http/query-gate.js";
 import type { QueryRunner } from "../http/query-routes.js";
 import { dependencyMap } from "./dependency-map.js";
 import { estateAggregations, estateMap } from "./estate.js";
@@ -100,7 +101,8 @@ export function mapApiPlugin(context: MapApiContext): FastifyPluginAsync {
         if (!request.raw.complete || request.raw.destroyed) abort.abort();
       });
       return {
-        queries: new MapQuerySet(context.engine, abort.signal),
+        // Map queries wait their turn with the Query API's, so a burst of map requests cannot starve the server.
+        queries: new MapQuerySet(throughGate(app.queryGate, context.engine), abort.signal),
         window: mapWindow(query, now()),
         query,
       };

@@ -7,6 +7,7 @@ import { lowerAggregate, outputCount, toAggregates } from "./aggregates.js";
 import { toKustoType, type LoweringContext } from "./context.js";
 import { lowerScalar, nameText, lowerLiteral, type ExprLowerer, type RowScope } from "./expressions.js";
 import { asString } from "./functions.js";
+import { lowerMakeSeries } from "./make-series.js";
 import {
   call,
   columnRef,
@@ -284,6 +285,8 @@ export class QueryLowerer implements ExprLowerer {
               items: input.columns.map((c) => ({ name: c.name, expr: columnRef(c) })),
               columns: input.columns,
             };
+      case "MakeSeriesOperator":
+        return lowerMakeSeries(this, need(), operator, columns, scopeOf);
       case "EvaluateOperator":
         return this.lowerEvaluate(need(), operator, columns);
       case "GetSchemaOperator":

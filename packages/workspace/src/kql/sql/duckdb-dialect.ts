@@ -223,6 +223,13 @@ const renderers: Readonly<Record<string, Renderer>> = {
     const floored = `(${shifted} // ${quoteNumber(span)}) * ${quoteNumber(span)}`;
     return `make_timestamp(${offset === 0n ? floored : `${floored} - ${quoteNumber(offset)}`})`;
   },
+  /** bin_at(value, span, origin) for a datetime at or after the origin (make-series … from). */
+  bin_datetime_at: (x) => {
+    const ticks = x[1]?.literal?.value;
+    if (typeof ticks !== "bigint" || ticks < 10n) return undefined;
+    const span = quoteNumber(ticks / 10n);
+    return `make_timestamp(epoch_us(${a(x, 2)}) + ((epoch_us(${a(x, 0)}) - epoch_us(${a(x, 2)})) // ${span}) * ${span})`;
+  },
   bin_number: (x, type) =>
     type === "real"
       ? `(floor(${a(x, 0)} / ${a(x, 1)}) * ${a(x, 1)})`
@@ -335,6 +342,9 @@ const aggregates: Readonly<
   stdevp: (x, _type, f) => `stddev_pop(${a(x, 0)})${f}`,
   variance: (x, _type, f) => `var_samp(${a(x, 0)})${f}`,
   variancep: (x, _type, f) => `var_pop(${a(x, 0)})${f}`,
+  /** make-series: the values of a group as a dynamic array in the order of the second argument (the bin). */
+  series_list: (x, _type, f) =>
+    `coalesce(to_json(list(${toDynamic(x[0] as SqlArg)} ORDER BY ${a(x, 1)})${f}), '[]')`,
   percentile: (x, _type, f) => `quantile_disc(${a(x, 0)}, ${a(x, 1)} / 100.0)${f}`,
 };
 

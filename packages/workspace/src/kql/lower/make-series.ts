@@ -119,7 +119,7 @@ export function lowerMakeSeries(
         ? (child<SyntaxNode>(expression, "Expression") as SyntaxNode)
         : expression;
     const spec = lowerAggregate(aggregateNode, scope, lowerer, source.columns, new Set());
-    if (spec.kind !== "single") throw ctx.notSupported("arg_max/arg_min in make-series", aggregateNode);
+    if (spec.kind !== "single") throw ctx.notSupported("this aggregation in make-series", aggregateNode);
     const name = `$series_${i}`;
     aggregates.push({
       name,

@@ -346,6 +346,11 @@ const aggregates: Readonly<
   series_list: (x, _type, f) =>
     `coalesce(to_json(list(${toDynamic(x[0] as SqlArg)} ORDER BY ${a(x, 1)})${f}), '[]')`,
   percentile: (x, _type, f) => `quantile_disc(${a(x, 0)}, ${a(x, 1)} / 100.0)${f}`,
+  percentiles_array: (x, _type, f) =>
+    `to_json(list_transform(quantile_disc(${a(x, 0)}, [${x
+      .slice(1)
+      .map((p) => `${p.sql} / 100.0`)
+      .join(", ")}])${f}, v -> ${toDynamic({ sql: "v", type: x[0]?.type ?? "real" })}))`,
 };
 
 /** make_set/make_list add an array's elements, not the array itself. */

@@ -364,6 +364,7 @@ export const duckdbDialect: Dialect = {
   literal: literalSql,
   call(fn, args, type) {
     const colon = fn.indexOf(":");
+    if (fn.startsWith("window:")) return windowCall(fn.slice(colon + 1), args, type);
     if (colon >= 0) return parameterised(fn.slice(0, colon), fn.slice(colon + 1), args);
     const operator = arithmeticOperator[fn];
     if (operator !== undefined) return `(${a(args, 0)} ${operator} ${a(args, 1)})`;
@@ -449,6 +450,31 @@ const calendarParts = new Set([
 function calendarPart(parameter: string): string | undefined {
   const part = datetimeParts[parameter] ?? parameter;
   return calendarParts.has(part) ? part : undefined;
+}
+
+/** Window functions over the serialized order; the arguments end with (key, descending, nulls first) triples. */
+const windowFunctions: Readonly<Record<string, { arity: number; render: (x: readonly SqlArg[]) => string }>> =
+  {
+    row_number: { arity: 0, render: () => "row_number()" },
+    prev: { arity: 3, render: (x) => `lag(${a(x, 0)}, CAST(${a(x, 1)} AS BIGINT), ${a(x, 2)})` },
+    next: { arity: 3, render: (x) => `lead(${a(x, 0)}, CAST(${a(x, 1)} AS BIGINT), ${a(x, 2)})` },
+    row_cumsum: { arity: 1, render: (x) => `sum(${a(x, 0)})` },
+  };
+
+function windowCall(name: string, args: readonly SqlArg[], type: KustoType): string | undefined {
+  const fn = windowFunctions[name];
+  if (fn === undefined) return undefined;
+  const keys: string[] = [];
+  for (let i = fn.arity; i + 2 < args.length; i += 3) {
+    const descending = args[i + 1]?.literal?.value === true;
+    const nullsFirst = args[i + 2]?.literal?.value === true;
+    keys.push(`${a(args, i)} ${descending ? "DESC" : "ASC"} NULLS ${nullsFirst ? "FIRST" : "LAST"}`);
+  }
+  const order = keys.length > 0 ? `ORDER BY ${keys.join(", ")} ` : "";
+  // Running sums include every row up to this one, ties included one at a time, as Kusto counts rows.
+  const frame = name === "row_cumsum" ? "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW" : "";
+  const sql = `${fn.render(args)} OVER (${order}${frame})`;
+  return name === "row_number" || name === "row_cumsum" ? `CAST(${sql} AS ${duckdbTypeOf[type]})` : sql;
 }
 
 function parameterised(base: string, parameter: string, args: readonly SqlArg[]): string | undefined {

@@ -15,6 +15,7 @@ import {
 } from "./expressions.js";
 import { asString } from "./functions.js";
 import { lowerMakeSeries } from "./make-series.js";
+import { lowerParse } from "./parse.js";
 import {
   call,
   columnRef,
@@ -333,6 +334,11 @@ export class QueryLowerer implements ExprLowerer {
         };
         if (kind === "SerializeOperator") this.serialized.add(same);
         return same;
+      }
+      case "ParseOperator":
+      case "ParseWhereOperator": {
+        const rel = need();
+        return lowerParse(this, rel, operator, columns, scopeOf(rel), kind === "ParseOperator");
       }
       case "MakeSeriesOperator":
         return lowerMakeSeries(this, need(), operator, columns, scopeOf);

@@ -169,7 +169,11 @@ export class QueryLowerer implements ExprLowerer {
       case "NameReference": {
         const symbol = (node as Kusto.Language.Syntax.NameReference).ReferencedSymbol;
         const binding =
-          symbol?.Kind === kustoSymbolKind("Table") ? undefined : this.ctx.lookup(symbol, nameText(node));
+          symbol?.Kind === kustoSymbolKind("Table")
+            ? symbol !== null
+              ? this.ctx.bindings.get(symbol)
+              : undefined
+            : this.ctx.lookup(symbol, nameText(node));
         if (binding?.kind === "tabular") return binding.rel;
         if (symbol && symbol.Kind === kustoSymbolKind("Table")) {
           return { kind: "table", table: symbol.Name ?? nameText(node), columns: columnsOf(node, this.ctx) };
@@ -333,6 +337,20 @@ export class QueryLowerer implements ExprLowerer {
           columns: rel.columns,
         };
         if (kind === "SerializeOperator") this.serialized.add(same);
+        else {
+          // `as T`: later parts of the query read this result under the name T; computed once, as a CTE.
+          const nameNode = child<SyntaxNode>(operator, "Name") as SyntaxNode;
+          const symbol = (nameNode as Kusto.Language.Syntax.NameDeclaration).ReferencedSymbol;
+          const shared: Rel = {
+            kind: "shared",
+            id: this.ctx.sharedId(),
+            input: rel,
+            materialized: false,
+            columns: rel.columns,
+          };
+          if (symbol !== null) this.ctx.bind(symbol, nameText(nameNode), { kind: "tabular", rel: shared });
+          return shared;
+        }
         return same;
       }
       case "ParseOperator":

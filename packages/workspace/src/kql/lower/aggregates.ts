@@ -41,6 +41,7 @@ const conditional: Readonly<Record<string, string>> = {
   dcountif: "dcount",
   make_set_if: "make_set",
   make_list_if: "make_list",
+  make_bag_if: "make_bag",
   take_anyif: "take_any",
   anyif: "take_any",
 };
@@ -49,6 +50,7 @@ const renamed: Readonly<Record<string, string>> = {
   makeset: "make_set",
   makelist: "make_list",
   any: "take_any",
+  make_dictionary: "make_bag",
   count_distinct: "dcount",
   make_list_with_nulls: "make_list_with_nulls",
 };

@@ -223,7 +223,9 @@ function binOf(args: Expr[], info: CallInfo): Expr {
 }
 
 function pack(args: Expr[], info: CallInfo): Expr {
-  for (let i = 0; i < args.length; i += 2) constantString(args[i] as Expr, "a pack() key", info);
+  // Keys computed per row must be strings; Kusto refuses others, and the analyser has already said so.
+  for (let i = 0; i < args.length; i += 2)
+    if (typeOf(args[i] as Expr) !== "string") constantString(args[i] as Expr, "a pack() key", info);
   return call("pack", "dynamic", ...args);
 }
 

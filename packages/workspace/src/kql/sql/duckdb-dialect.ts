@@ -261,7 +261,8 @@ const renderers: Readonly<Record<string, Renderer>> = {
   },
   pack: (x) => {
     const parts: string[] = [];
-    for (let i = 0; i + 1 < x.length; i += 2) parts.push(`${a(x, i)}, ${toDynamic(x[i + 1] as SqlArg)}`);
+    for (let i = 0; i + 1 < x.length; i += 2)
+      parts.push(`coalesce(${a(x, i)}, ''), ${toDynamic(x[i + 1] as SqlArg)}`);
     return `CAST(json_object(${parts.join(", ")}) AS JSON)`;
   },
   pack_array: (x) => `CAST(json_array(${x.map((v) => toDynamic(v)).join(", ")}) AS JSON)`,
@@ -297,6 +298,16 @@ const renderers: Readonly<Record<string, Renderer>> = {
   ipv4_is_private: (x) =>
     `(regexp_matches(${a(x, 0)}, '^(10\\.|192\\.168\\.|172\\.(1[6-9]|2[0-9]|3[01])\\.)'))`,
   parse_ipv4: (x) => `svcmap_ipv4_number(${a(x, 0)})`,
+  format_ipv4: (x) => {
+    // A string address may carry its own /prefix, which this does not read: numbers only.
+    if (t(x, 0) !== "long" && t(x, 0) !== "int") return undefined;
+    const value = `CAST(${a(x, 0)} AS BIGINT)`;
+    const prefix = x.length > 1 ? `CAST(${a(x, 1)} AS BIGINT)` : "32";
+    return `svcmap_ipv4_text(${value}, ${prefix})`;
+  },
+  // Kusto's url_encode is .NET's HttpUtility.UrlEncode (lower-case hex, "+" for space): its decoder also
+  // reads "+" as a space, which DuckDB's url_decode does not.
+  url_decode: (x) => `url_decode(replace(${a(x, 0)}, '+', ' '))`,
   ipv4_is_in_range: (x) => `svcmap_ipv4_in_range(${a(x, 0)}, ${a(x, 1)})`,
   ipv4_is_match: (x) => `svcmap_ipv4_in_range(${a(x, 0)}, ${a(x, 1)})`,
 };
@@ -345,6 +356,9 @@ const aggregates: Readonly<
   /** make-series: the values of a group as a dynamic array in the order of the second argument (the bin). */
   series_list: (x, _type, f) =>
     `coalesce(to_json(list(${toDynamic(x[0] as SqlArg)} ORDER BY ${a(x, 1)})${f}), '[]')`,
+  // Bags merged key by key; a key that several rows carry keeps one of their values (the first met).
+  make_bag: (x, _type, f) =>
+    `coalesce(to_json(svcmap_first_keys(flatten(list(map_entries(CASE WHEN json_type(${a(x, 0)}) = 'OBJECT' THEN CAST(${a(x, 0)} AS MAP(VARCHAR, JSON)) END))${f}))), '{}')`,
   percentile: (x, _type, f) => `quantile_disc(${a(x, 0)}, ${a(x, 1)} / 100.0)${f}`,
   percentiles_array: (x, _type, f) =>
     `to_json(list_transform(quantile_disc(${a(x, 0)}, [${x
@@ -582,6 +596,23 @@ const macroDefinitions: readonly { readonly needed: readonly string[]; readonly 
     sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_number(ip) AS CASE WHEN regexp_matches(ip, '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$') THEN
     CAST(split_part(ip, '.', 1) AS BIGINT) * 16777216 + CAST(split_part(ip, '.', 2) AS BIGINT) * 65536 +
     CAST(split_part(ip, '.', 3) AS BIGINT) * 256 + CAST(split_part(ip, '.', 4) AS BIGINT) END`,
+  },
+  {
+    needed: ["svcmap_first_keys"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_first_keys(entries) AS map_from_entries(list_filter(entries,
+    (e, i) -> list_position(list_transform(entries, x -> x.key), e.key) = i))`,
+  },
+  {
+    needed: ["svcmap_ipv4_dotted", "svcmap_ipv4_text"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_dotted(n) AS concat_ws('.', CAST((n // 16777216) % 256 AS VARCHAR),
+    CAST((n // 65536) % 256 AS VARCHAR), CAST((n // 256) % 256 AS VARCHAR), CAST(n % 256 AS VARCHAR))`,
+  },
+  {
+    // The dotted form of an address number, masked to its first `prefix` bits; "" where it is no address.
+    needed: ["svcmap_ipv4_text"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_text(n, prefix) AS CASE
+    WHEN n IS NULL OR prefix IS NULL OR n < 0 OR n > 4294967295 OR prefix < 0 OR prefix > 32 THEN ''
+    ELSE svcmap_ipv4_dotted((n // CAST(pow(2, 32 - prefix) AS BIGINT)) * CAST(pow(2, 32 - prefix) AS BIGINT)) END`,
   },
   {
     needed: ["svcmap_ipv4_in_range"],

@@ -16,6 +16,7 @@ import {
 import { asString } from "./functions.js";
 import { lowerMakeSeries } from "./make-series.js";
 import { lowerParse } from "./parse.js";
+import { lowerTopNested } from "./top-nested.js";
 import {
   call,
   columnRef,
@@ -357,6 +358,10 @@ export class QueryLowerer implements ExprLowerer {
       case "ParseWhereOperator": {
         const rel = need();
         return lowerParse(this, rel, operator, columns, scopeOf(rel), kind === "ParseOperator");
+      }
+      case "TopNestedOperator": {
+        const rel = need();
+        return lowerTopNested(this, rel, operator, columns, scopeOf(rel), (n) => this.constantCount(n));
       }
       case "MakeSeriesOperator":
         return lowerMakeSeries(this, need(), operator, columns, scopeOf);

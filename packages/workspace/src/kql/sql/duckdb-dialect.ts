@@ -307,6 +307,7 @@ const renderers: Readonly<Record<string, Renderer>> = {
   },
   // Kusto's url_encode is .NET's HttpUtility.UrlEncode (lower-case hex, "+" for space): its decoder also
   // reads "+" as a space, which DuckDB's url_decode does not.
+  base64_encode_tostring: (x) => `to_base64(encode(${a(x, 0)}))`,
   url_decode: (x) => `url_decode(replace(${a(x, 0)}, '+', ' '))`,
   ipv4_is_in_range: (x) => `svcmap_ipv4_in_range(${a(x, 0)}, ${a(x, 1)})`,
   ipv4_is_match: (x) => `svcmap_ipv4_in_range(${a(x, 0)}, ${a(x, 1)})`,
@@ -475,16 +476,22 @@ const windowFunctions: Readonly<Record<string, { arity: number; render: (x: read
     row_cumsum: { arity: 1, render: (x) => `sum(${a(x, 0)})` },
   };
 
-function windowCall(name: string, args: readonly SqlArg[], type: KustoType): string | undefined {
+function windowCall(spec: string, args: readonly SqlArg[], type: KustoType): string | undefined {
+  // "NAME|pN": the N arguments after the function's own partition the rows.
+  const [name = "", partitionSpec] = spec.split("|p");
   const fn = windowFunctions[name];
   if (fn === undefined) return undefined;
+  const partitions = Number(partitionSpec ?? 0);
+  const partition = args.slice(fn.arity, fn.arity + partitions).map((p) => p.sql);
   const keys: string[] = [];
-  for (let i = fn.arity; i + 2 < args.length; i += 3) {
+  for (let i = fn.arity + partitions; i + 2 < args.length; i += 3) {
     const descending = args[i + 1]?.literal?.value === true;
     const nullsFirst = args[i + 2]?.literal?.value === true;
     keys.push(`${a(args, i)} ${descending ? "DESC" : "ASC"} NULLS ${nullsFirst ? "FIRST" : "LAST"}`);
   }
-  const order = keys.length > 0 ? `ORDER BY ${keys.join(", ")} ` : "";
+  const order =
+    (partition.length > 0 ? `PARTITION BY ${partition.join(", ")} ` : "") +
+    (keys.length > 0 ? `ORDER BY ${keys.join(", ")} ` : "");
   // Running sums include every row up to this one, ties included one at a time, as Kusto counts rows.
   const frame = name === "row_cumsum" ? "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW" : "";
   const sql = `${fn.render(args)} OVER (${order}${frame})`;

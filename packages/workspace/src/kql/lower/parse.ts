@@ -77,7 +77,9 @@ export function lowerParse(
     if (last) throw ctx.notSupported("a parse pattern that ends with a string constant", node);
     regex += kind === "regex" ? value : value.replace(regexSpecials, "\\$&");
   });
-  const pattern = `${flags === "" ? "" : `(?${flags})`}^${regex}$`;
+  // Simple patterns find their delimiters anywhere, line breaks included; regex ones follow their flags.
+  const allFlags = kind === "simple" ? "s" : flags;
+  const pattern = `${allFlags === "" ? "" : `(?${allFlags})`}^${regex}$`;
   const patternLiteral = lit({ type: "string", value: pattern });
   const values = new Map<string, Expr>();
   for (const column of extracted) {

@@ -39,9 +39,20 @@ describe("errors carry Kusto's diagnostics and positions", () => {
   });
 
   it("says 'not supported' rather than answering wrongly", async () => {
-    const error = await failure("VMConnection | make-series count() on TimeGenerated step 1h");
+    const error = await failure("VMConnection | evaluate pivot(Direction)");
     expect(error.code).toBe("NotSupported");
     expect(error.message).toMatch(/^not supported: /);
+  });
+
+  it("refuses window functions over rows that are not serialized, as Kusto does", async () => {
+    const error = await failure("VMConnection | extend r = row_number()");
+    expect(error.code).toBe("SemanticError");
+    expect(error.message).toContain("the row set must be serialized");
+    expect(error.diagnostics[0]).toMatchObject({ line: 1, column: 27 });
+    const after = await failure(
+      "VMConnection | order by BytesSent | summarize count() by Computer | extend p = prev(count_)",
+    );
+    expect(after.message).toContain("the row set must be serialized");
   });
 });
 

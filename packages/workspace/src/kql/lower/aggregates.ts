@@ -18,6 +18,11 @@ export type AggregateSpec =
       readonly distinct?: boolean;
       readonly at?: QueryPosition;
     }
+  /** percentiles(x, p1, p2, …): one column per percentage. */
+  | {
+      readonly kind: "several";
+      readonly parts: readonly Extract<AggregateSpec, { kind: "single" }>[];
+    }
   /** arg_max / arg_min: the extreme value plus the values of other columns on the same row. */
   | {
       readonly kind: "arg";
@@ -36,6 +41,7 @@ const conditional: Readonly<Record<string, string>> = {
   dcountif: "dcount",
   make_set_if: "make_set",
   make_list_if: "make_list",
+  make_bag_if: "make_bag",
   take_anyif: "take_any",
   anyif: "take_any",
 };
@@ -44,6 +50,7 @@ const renamed: Readonly<Record<string, string>> = {
   makeset: "make_set",
   makelist: "make_list",
   any: "take_any",
+  make_dictionary: "make_bag",
   count_distinct: "dcount",
   make_list_with_nulls: "make_list_with_nulls",
 };
@@ -83,9 +90,25 @@ export function lowerAggregate(
     }
     return { kind: "arg", fn: name, by, byType: typeOf(by), values };
   }
-  const type = resultKustoType(node, ctx);
   const at = ctx.positionOf(node);
   const args = argNodes.map((a) => lowerer.lower(a, scope));
+  if (name === "percentiles" || name === "percentile") {
+    // Kusto ranks to the nearest value (no interpolation): DuckDB's quantile_disc picks the same element.
+    const [value, ...percentages] = args as [Expr, ...Expr[]];
+    const parts = percentages.map((p) => ({
+      kind: "single" as const,
+      fn: "percentile",
+      args: [value, p],
+      type: typeOf(value),
+      at,
+    }));
+    return parts.length === 1 ? (parts[0] as AggregateSpec) : { kind: "several", parts };
+  }
+  if (name === "percentiles_array") {
+    const [value, ...percentages] = args as [Expr, ...Expr[]];
+    return { kind: "single", fn: "percentiles_array", args: [value, ...percentages], type: "dynamic", at };
+  }
+  const type = resultKustoType(node, ctx);
   const base = conditional[name];
   if (base !== undefined) {
     const predicate = args[args.length - 1] as Expr;
@@ -102,14 +125,13 @@ export function lowerAggregate(
       at,
     };
   }
-  if (name === "percentile" || name === "percentiles") {
-    return { kind: "single", fn: "percentile", args, type, at };
-  }
   return { kind: "single", fn: name, args, type, at };
 }
 
 /** The IR aggregates of one spec, named with the output names the analyser gave. */
 export function toAggregates(spec: AggregateSpec, names: readonly string[]): Aggregate[] {
+  if (spec.kind === "several")
+    return spec.parts.flatMap((part, i) => toAggregates(part, [names[i] as string]));
   if (spec.kind === "single") {
     const aggregate: Aggregate = {
       name: names[0] as string,
@@ -138,6 +160,7 @@ export function toAggregates(spec: AggregateSpec, names: readonly string[]): Agg
 }
 
 export function outputCount(spec: AggregateSpec): number {
+  if (spec.kind === "several") return spec.parts.length;
   return spec.kind === "single" ? 1 : 1 + spec.values.length;
 }
 

@@ -3,13 +3,20 @@ import type { SyntaxNode } from "../analyse/kusto-language.js";
 import { child, elementsOf, kindOf, resultTypeOf, textOf } from "../analyse/syntax.js";
 import { toKustoType, type LoweringContext } from "./context.js";
 import { scalarFunction } from "./functions.js";
-import { call, lit, typeOf, type Expr, type Rel } from "./ir.js";
+import { call, lit, typeOf, type Expr, type Rel, type SortKey } from "./ir.js";
 import { parseDatetimeMicros, timespanLiteral } from "./literals.js";
 
 /** The columns and values a scalar expression can see: the current row's columns by name. */
 export interface RowScope {
   readonly columns: ReadonlyMap<string, Expr>;
+  /**
+   * For window functions (row_number, prev, …): the order of a serialized input, "unserialized" when the
+   * input has no order, "unknown" when it has one that is not expressible here. Absent: not a row context.
+   */
+  readonly order?: RowOrder;
 }
+
+export type RowOrder = readonly SortKey[] | "unserialized" | "unknown";
 
 export type TabularLowerer = (node: SyntaxNode) => Rel;
 

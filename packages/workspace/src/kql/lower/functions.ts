@@ -1,8 +1,10 @@
 import type { SyntaxNode } from "../analyse/kusto-language.js";
+import { QueryError } from "../errors.js";
 import { child, elementsOf, textOf } from "../analyse/syntax.js";
 import type { ExprLowerer, RowScope } from "./expressions.js";
 import { resultKustoType } from "./expressions.js";
-import { call, lit, typeOf, type Expr, type Rel } from "./ir.js";
+import type { KustoType } from "@svcmap/model";
+import { call, lit, typeOf, type Expr, type Literal, type Rel } from "./ir.js";
 
 type Builder = (args: Expr[], info: CallInfo) => Expr;
 
@@ -99,6 +101,16 @@ const builders: Readonly<Record<string, Builder>> = {
       asString(args[2] as Expr),
     );
   },
+  row_number: (args, info) => {
+    if (args.length > 0) throw info.lowerer.ctx.notSupported("row_number() with arguments", info.node);
+    return windowCall("row_number", "long", [], info);
+  },
+  prev: (args, info) => shifted("prev", args, info),
+  next: (args, info) => shifted("next", args, info),
+  row_cumsum: (args, info) => {
+    if (args.length > 1) throw info.lowerer.ctx.notSupported("row_cumsum() with a restart", info.node);
+    return windowCall("row_cumsum", resultKustoType(info.node, info.lowerer.ctx), args, info);
+  },
   isempty: (args) => emptiness(args[0] as Expr, false),
   isnotempty: (args) => emptiness(args[0] as Expr, true),
   notempty: (args) => emptiness(args[0] as Expr, true),
@@ -152,6 +164,42 @@ function isExpr(value: Expr | Rel): value is Expr {
   return ["column", "literal", "call", "case", "in-relation", "scalar-subquery"].includes(value.kind);
 }
 
+/**
+ * A window function over the serialized order of the rows: `window:NAME` with the function's own arguments,
+ * then a (key, descending, nulls first) triple per sort key, for the dialect's OVER (ORDER BY …).
+ */
+function windowCall(name: string, type: KustoType, args: readonly Expr[], info: CallInfo): Expr {
+  const order = info.scope.order;
+  if (order === undefined || order === "unknown")
+    throw info.lowerer.ctx.notSupported(`${name}() here`, info.node);
+  if (order === "unserialized") {
+    const where = info.lowerer.ctx.positionOf(info.node);
+    const message = `Function '${name}' cannot be invoked in current context. Details: the row set must be serialized`;
+    throw new QueryError("SemanticError", `${message} (line ${where.line}, column ${where.column})`, [
+      { code: "SemanticError", message, ...where },
+    ]);
+  }
+  const keys = order.flatMap((k) => [
+    k.expr,
+    lit({ type: "bool", value: k.descending }),
+    lit({ type: "bool", value: k.nullsFirst }),
+  ]);
+  return { kind: "call", fn: `window:${name}`, args: [...args, ...keys], type };
+}
+
+/** prev(x, offset = 1, default = null) / next(…): the value `offset` rows before or after. */
+function shifted(name: "prev" | "next", args: Expr[], info: CallInfo): Expr {
+  const [value, offset, fallback] = args as [Expr, Expr | undefined, Expr | undefined];
+  const type = resultKustoType(info.node, info.lowerer.ctx);
+  const nullOf = lit({ type, value: type === "string" ? "" : null } as Literal);
+  return windowCall(
+    name,
+    type,
+    [value, offset ?? lit({ type: "long", value: 1n }), fallback ?? nullOf],
+    info,
+  );
+}
+
 function conditional(args: Expr[], info: CallInfo): Expr {
   return {
     kind: "case",
@@ -175,7 +223,9 @@ function binOf(args: Expr[], info: CallInfo): Expr {
 }
 
 function pack(args: Expr[], info: CallInfo): Expr {
-  for (let i = 0; i < args.length; i += 2) constantString(args[i] as Expr, "a pack() key", info);
+  // Keys computed per row must be strings; Kusto refuses others, and the analyser has already said so.
+  for (let i = 0; i < args.length; i += 2)
+    if (typeOf(args[i] as Expr) !== "string") constantString(args[i] as Expr, "a pack() key", info);
   return call("pack", "dynamic", ...args);
 }
 

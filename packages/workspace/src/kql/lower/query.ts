@@ -5,12 +5,24 @@ import type { Visualization } from "../result.js";
 import { queryableTables } from "../analyse/global-state.js";
 import { lowerAggregate, outputCount, toAggregates } from "./aggregates.js";
 import { toKustoType, type LoweringContext } from "./context.js";
-import { lowerScalar, nameText, lowerLiteral, type ExprLowerer, type RowScope } from "./expressions.js";
+import {
+  lowerScalar,
+  nameText,
+  lowerLiteral,
+  type ExprLowerer,
+  type RowOrder,
+  type RowScope,
+} from "./expressions.js";
 import { asString } from "./functions.js";
+import { lowerMakeSeries } from "./make-series.js";
+import { lowerParse } from "./parse.js";
+import { lowerTopNested } from "./top-nested.js";
 import {
   call,
   columnRef,
+  columnsIn,
   lit,
+  renameColumns,
   typeOf,
   type Column,
   type Expr,
@@ -28,7 +40,43 @@ export interface LoweredStatement {
 
 /** Lowers Kusto's typed syntax tree, statement by statement, into relations. */
 export class QueryLowerer implements ExprLowerer {
+  /** The relations `serialize` made: their rows have an order (maybe an arbitrary one) for window functions. */
+  private readonly serialized = new WeakSet<Rel>();
+
   constructor(readonly ctx: LoweringContext) {}
+
+  /**
+   * The order of a relation's rows as Kusto serializes them: set by sort/top/serialize, kept by operators
+   * that keep rows in place (where, take, project, extend), lost by the rest.
+   */
+  private orderOf(rel: Rel): RowOrder {
+    switch (rel.kind) {
+      case "sort":
+        return rel.keys;
+      case "filter":
+      case "limit":
+        return this.orderOf(rel.input);
+      case "project": {
+        const below = this.orderOf(rel.input);
+        if (this.serialized.has(rel) && below === "unserialized") return [];
+        if (typeof below === "string") return below;
+        // The keys read the input's columns: they hold above only where this projection passes them on.
+        const passed = new Map<string, string>();
+        for (const item of rel.items)
+          if (item.expr.kind === "column" && !passed.has(item.expr.name))
+            passed.set(item.expr.name, item.name);
+        const keys: SortKey[] = [];
+        for (const key of below) {
+          const names = [...columnsIn(key.expr)];
+          if (names.some((n) => !passed.has(n))) return "unknown";
+          keys.push({ ...key, expr: renameColumns(key.expr, (n) => passed.get(n) as string) });
+        }
+        return keys;
+      }
+      default:
+        return "unserialized";
+    }
+  }
 
   lowerQuery(root: SyntaxNode): LoweredStatement[] {
     const results: LoweredStatement[] = [];
@@ -122,7 +170,11 @@ export class QueryLowerer implements ExprLowerer {
       case "NameReference": {
         const symbol = (node as Kusto.Language.Syntax.NameReference).ReferencedSymbol;
         const binding =
-          symbol?.Kind === kustoSymbolKind("Table") ? undefined : this.ctx.lookup(symbol, nameText(node));
+          symbol?.Kind === kustoSymbolKind("Table")
+            ? symbol !== null
+              ? this.ctx.bindings.get(symbol)
+              : undefined
+            : this.ctx.lookup(symbol, nameText(node));
         if (binding?.kind === "tabular") return binding.rel;
         if (symbol && symbol.Kind === kustoSymbolKind("Table")) {
           return { kind: "table", table: symbol.Name ?? nameText(node), columns: columnsOf(node, this.ctx) };
@@ -275,15 +327,44 @@ export class QueryLowerer implements ExprLowerer {
       case "RangeOperator":
         return this.lowerRange(operator, columns);
       case "AsOperator":
-      case "SerializeOperator":
-        return input === undefined
-          ? need()
-          : {
-              kind: "project",
-              input,
-              items: input.columns.map((c) => ({ name: c.name, expr: columnRef(c) })),
-              columns: input.columns,
-            };
+      case "SerializeOperator": {
+        if (elementsOf<SyntaxNode>(child(operator, "Expressions")).length > 0)
+          throw this.ctx.notSupported("serialize with columns", operator);
+        const rel = need();
+        const same: Rel = {
+          kind: "project",
+          input: rel,
+          items: rel.columns.map((c) => ({ name: c.name, expr: columnRef(c) })),
+          columns: rel.columns,
+        };
+        if (kind === "SerializeOperator") this.serialized.add(same);
+        else {
+          // `as T`: later parts of the query read this result under the name T; computed once, as a CTE.
+          const nameNode = child<SyntaxNode>(operator, "Name") as SyntaxNode;
+          const symbol = (nameNode as Kusto.Language.Syntax.NameDeclaration).ReferencedSymbol;
+          const shared: Rel = {
+            kind: "shared",
+            id: this.ctx.sharedId(),
+            input: rel,
+            materialized: false,
+            columns: rel.columns,
+          };
+          if (symbol !== null) this.ctx.bind(symbol, nameText(nameNode), { kind: "tabular", rel: shared });
+          return shared;
+        }
+        return same;
+      }
+      case "ParseOperator":
+      case "ParseWhereOperator": {
+        const rel = need();
+        return lowerParse(this, rel, operator, columns, scopeOf(rel), kind === "ParseOperator");
+      }
+      case "TopNestedOperator": {
+        const rel = need();
+        return lowerTopNested(this, rel, operator, columns, scopeOf(rel), (n) => this.constantCount(n));
+      }
+      case "MakeSeriesOperator":
+        return lowerMakeSeries(this, need(), operator, columns, scopeOf);
       case "EvaluateOperator":
         return this.lowerEvaluate(need(), operator, columns);
       case "GetSchemaOperator":
@@ -353,7 +434,7 @@ export class QueryLowerer implements ExprLowerer {
           name = fresh[0]?.name ?? `Column${computed.size + 1}`;
           valueNode = item;
         }
-        const expr = this.lower(valueNode, { columns: scope });
+        const expr = this.lower(valueNode, { columns: scope, order: this.orderOf(rel) });
         computed.set(name, expr);
         scope.set(name, expr);
       }

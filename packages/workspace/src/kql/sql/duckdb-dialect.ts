@@ -223,6 +223,13 @@ const renderers: Readonly<Record<string, Renderer>> = {
     const floored = `(${shifted} // ${quoteNumber(span)}) * ${quoteNumber(span)}`;
     return `make_timestamp(${offset === 0n ? floored : `${floored} - ${quoteNumber(offset)}`})`;
   },
+  /** bin_at(value, span, origin) for a datetime at or after the origin (make-series … from). */
+  bin_datetime_at: (x) => {
+    const ticks = x[1]?.literal?.value;
+    if (typeof ticks !== "bigint" || ticks < 10n) return undefined;
+    const span = quoteNumber(ticks / 10n);
+    return `make_timestamp(epoch_us(${a(x, 2)}) + ((epoch_us(${a(x, 0)}) - epoch_us(${a(x, 2)})) // ${span}) * ${span})`;
+  },
   bin_number: (x, type) =>
     type === "real"
       ? `(floor(${a(x, 0)} / ${a(x, 1)}) * ${a(x, 1)})`
@@ -254,7 +261,8 @@ const renderers: Readonly<Record<string, Renderer>> = {
   },
   pack: (x) => {
     const parts: string[] = [];
-    for (let i = 0; i + 1 < x.length; i += 2) parts.push(`${a(x, i)}, ${toDynamic(x[i + 1] as SqlArg)}`);
+    for (let i = 0; i + 1 < x.length; i += 2)
+      parts.push(`coalesce(${a(x, i)}, ''), ${toDynamic(x[i + 1] as SqlArg)}`);
     return `CAST(json_object(${parts.join(", ")}) AS JSON)`;
   },
   pack_array: (x) => `CAST(json_array(${x.map((v) => toDynamic(v)).join(", ")}) AS JSON)`,
@@ -290,6 +298,17 @@ const renderers: Readonly<Record<string, Renderer>> = {
   ipv4_is_private: (x) =>
     `(regexp_matches(${a(x, 0)}, '^(10\\.|192\\.168\\.|172\\.(1[6-9]|2[0-9]|3[01])\\.)'))`,
   parse_ipv4: (x) => `svcmap_ipv4_number(${a(x, 0)})`,
+  format_ipv4: (x) => {
+    // A string address may carry its own /prefix, which this does not read: numbers only.
+    if (t(x, 0) !== "long" && t(x, 0) !== "int") return undefined;
+    const value = `CAST(${a(x, 0)} AS BIGINT)`;
+    const prefix = x.length > 1 ? `CAST(${a(x, 1)} AS BIGINT)` : "32";
+    return `svcmap_ipv4_text(${value}, ${prefix})`;
+  },
+  // Kusto's url_encode is .NET's HttpUtility.UrlEncode (lower-case hex, "+" for space): its decoder also
+  // reads "+" as a space, which DuckDB's url_decode does not.
+  base64_encode_tostring: (x) => `to_base64(encode(${a(x, 0)}))`,
+  url_decode: (x) => `url_decode(replace(${a(x, 0)}, '+', ' '))`,
   ipv4_is_in_range: (x) => `svcmap_ipv4_in_range(${a(x, 0)}, ${a(x, 1)})`,
   ipv4_is_match: (x) => `svcmap_ipv4_in_range(${a(x, 0)}, ${a(x, 1)})`,
 };
@@ -335,7 +354,18 @@ const aggregates: Readonly<
   stdevp: (x, _type, f) => `stddev_pop(${a(x, 0)})${f}`,
   variance: (x, _type, f) => `var_samp(${a(x, 0)})${f}`,
   variancep: (x, _type, f) => `var_pop(${a(x, 0)})${f}`,
+  /** make-series: the values of a group as a dynamic array in the order of the second argument (the bin). */
+  series_list: (x, _type, f) =>
+    `coalesce(to_json(list(${toDynamic(x[0] as SqlArg)} ORDER BY ${a(x, 1)})${f}), '[]')`,
+  // Bags merged key by key; a key that several rows carry keeps one of their values (the first met).
+  make_bag: (x, _type, f) =>
+    `coalesce(to_json(svcmap_first_keys(flatten(list(map_entries(CASE WHEN json_type(${a(x, 0)}) = 'OBJECT' THEN CAST(${a(x, 0)} AS MAP(VARCHAR, JSON)) END))${f}))), '{}')`,
   percentile: (x, _type, f) => `quantile_disc(${a(x, 0)}, ${a(x, 1)} / 100.0)${f}`,
+  percentiles_array: (x, _type, f) =>
+    `to_json(list_transform(quantile_disc(${a(x, 0)}, [${x
+      .slice(1)
+      .map((p) => `${p.sql} / 100.0`)
+      .join(", ")}])${f}, v -> ${toDynamic({ sql: "v", type: x[0]?.type ?? "real" })}))`,
 };
 
 /** make_set/make_list add an array's elements, not the array itself. */
@@ -349,6 +379,7 @@ export const duckdbDialect: Dialect = {
   literal: literalSql,
   call(fn, args, type) {
     const colon = fn.indexOf(":");
+    if (fn.startsWith("window:")) return windowCall(fn.slice(colon + 1), args, type);
     if (colon >= 0) return parameterised(fn.slice(0, colon), fn.slice(colon + 1), args);
     const operator = arithmeticOperator[fn];
     if (operator !== undefined) return `(${a(args, 0)} ${operator} ${a(args, 1)})`;
@@ -434,6 +465,37 @@ const calendarParts = new Set([
 function calendarPart(parameter: string): string | undefined {
   const part = datetimeParts[parameter] ?? parameter;
   return calendarParts.has(part) ? part : undefined;
+}
+
+/** Window functions over the serialized order; the arguments end with (key, descending, nulls first) triples. */
+const windowFunctions: Readonly<Record<string, { arity: number; render: (x: readonly SqlArg[]) => string }>> =
+  {
+    row_number: { arity: 0, render: () => "row_number()" },
+    prev: { arity: 3, render: (x) => `lag(${a(x, 0)}, CAST(${a(x, 1)} AS BIGINT), ${a(x, 2)})` },
+    next: { arity: 3, render: (x) => `lead(${a(x, 0)}, CAST(${a(x, 1)} AS BIGINT), ${a(x, 2)})` },
+    row_cumsum: { arity: 1, render: (x) => `sum(${a(x, 0)})` },
+  };
+
+function windowCall(spec: string, args: readonly SqlArg[], type: KustoType): string | undefined {
+  // "NAME|pN": the N arguments after the function's own partition the rows.
+  const [name = "", partitionSpec] = spec.split("|p");
+  const fn = windowFunctions[name];
+  if (fn === undefined) return undefined;
+  const partitions = Number(partitionSpec ?? 0);
+  const partition = args.slice(fn.arity, fn.arity + partitions).map((p) => p.sql);
+  const keys: string[] = [];
+  for (let i = fn.arity + partitions; i + 2 < args.length; i += 3) {
+    const descending = args[i + 1]?.literal?.value === true;
+    const nullsFirst = args[i + 2]?.literal?.value === true;
+    keys.push(`${a(args, i)} ${descending ? "DESC" : "ASC"} NULLS ${nullsFirst ? "FIRST" : "LAST"}`);
+  }
+  const order =
+    (partition.length > 0 ? `PARTITION BY ${partition.join(", ")} ` : "") +
+    (keys.length > 0 ? `ORDER BY ${keys.join(", ")} ` : "");
+  // Running sums include every row up to this one, ties included one at a time, as Kusto counts rows.
+  const frame = name === "row_cumsum" ? "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW" : "";
+  const sql = `${fn.render(args)} OVER (${order}${frame})`;
+  return name === "row_number" || name === "row_cumsum" ? `CAST(${sql} AS ${duckdbTypeOf[type]})` : sql;
 }
 
 function parameterised(base: string, parameter: string, args: readonly SqlArg[]): string | undefined {
@@ -541,6 +603,23 @@ const macroDefinitions: readonly { readonly needed: readonly string[]; readonly 
     sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_number(ip) AS CASE WHEN regexp_matches(ip, '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$') THEN
     CAST(split_part(ip, '.', 1) AS BIGINT) * 16777216 + CAST(split_part(ip, '.', 2) AS BIGINT) * 65536 +
     CAST(split_part(ip, '.', 3) AS BIGINT) * 256 + CAST(split_part(ip, '.', 4) AS BIGINT) END`,
+  },
+  {
+    needed: ["svcmap_first_keys"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_first_keys(entries) AS map_from_entries(list_filter(entries,
+    (e, i) -> list_position(list_transform(entries, x -> x.key), e.key) = i))`,
+  },
+  {
+    needed: ["svcmap_ipv4_dotted", "svcmap_ipv4_text"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_dotted(n) AS concat_ws('.', CAST((n // 16777216) % 256 AS VARCHAR),
+    CAST((n // 65536) % 256 AS VARCHAR), CAST((n // 256) % 256 AS VARCHAR), CAST(n % 256 AS VARCHAR))`,
+  },
+  {
+    // The dotted form of an address number, masked to its first `prefix` bits; "" where it is no address.
+    needed: ["svcmap_ipv4_text"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_text(n, prefix) AS CASE
+    WHEN n IS NULL OR prefix IS NULL OR n < 0 OR n > 4294967295 OR prefix < 0 OR prefix > 32 THEN ''
+    ELSE svcmap_ipv4_dotted((n // CAST(pow(2, 32 - prefix) AS BIGINT)) * CAST(pow(2, 32 - prefix) AS BIGINT)) END`,
   },
   {
     needed: ["svcmap_ipv4_in_range"],

@@ -151,6 +151,19 @@ describe.each(payloads)("payload %j", (payload) => {
     expect(result.tables[0]?.rows).toEqual([[payload]]);
   });
 
+  it("is a parse delimiter, an extracted value, an 'as' name and a bag key computed per row", async () => {
+    const parsed = await run(
+      `print s = strcat("<", ${lit}, ">7") | parse s with "<" a ${lit} ">" n:long | project a, n`,
+    );
+    expect(parsed.tables[0]?.rows).toEqual([["", 7]]);
+    const extracted = await run(`print s = strcat("<", ${lit}, ">") | parse s with "<" a ">" * | project a`);
+    expect(extracted.tables[0]?.rows).toEqual([[payload]]);
+    const named = await run(`print v = ${lit} | as ${name} | join kind=inner (${name}) on v | project v`);
+    expect(named.tables[0]?.rows).toEqual([[payload]]);
+    const bag = await run(`print k = ${lit} | summarize b = make_bag(pack(k, 1))`);
+    expect(JSON.parse(String(bag.tables[0]?.rows[0]?.[0]))).toEqual({ [payload]: 1 });
+  });
+
   it("is a format string", async () => {
     await runOrQueryError(`print format_datetime(now(), ${lit})`);
   });

@@ -1,0 +1,1 @@
+SELECT "a0" AS "count_", "a1" AS "sum_r" FROM (SELECT CAST(count(*) AS BIGINT) AS "a0", CAST(sum("r") AS BIGINT) AS "a1" FROM (SELECT "k" AS "k", "v" AS "v", CAST(row_number() OVER () AS BIGINT) AS "r" FROM (SELECT "k" AS "k", "v" AS "v" FROM (SELECT 'b' AS "k", 20 AS "v" UNION ALL SELECT 'a', 10) AS t0) AS t1) AS t2) AS t3

@@ -39,6 +39,12 @@ export interface LinkCounts {
   failed: number;
   bytesSent: number;
   bytesReceived: number;
+  /** Request/response exchanges that completed, and their response times in milliseconds. */
+  responses: number;
+  responseTimeSum: number;
+  /** Infinity while no response was seen. */
+  responseTimeMin: number;
+  responseTimeMax: number;
 }
 
 export interface LogicalMinute {
@@ -67,6 +73,10 @@ interface PhysicalConnection extends Endpoints {
   closeSeen: boolean;
   localFin: boolean;
   remoteFin: boolean;
+  /** When the client's latest request data was seen (the exchange under way), if any. */
+  requestEndMs?: number;
+  /** When the server's latest data answering that request was seen, if it has answered. */
+  responseEndMs?: number;
 }
 
 /** A polled socket with its process and direction decided. */
@@ -201,6 +211,26 @@ export class ConnectionTracker {
     }
   }
 
+  /**
+   * A TCP segment carrying data. The seeds' heuristic: a response time runs from the last byte of a request
+   * leaving the client to the last byte of the response reaching it, so on each connection the client's data
+   * opens (or extends) a request, the server's data after it extends the response, and the client's next
+   * data (or the connection's end, or the end of the minute) completes the exchange. The client is this
+   * machine on an outbound connection and the peer on an inbound one, so both ends measure.
+   */
+  observeData(endpoints: Endpoints, sentByLocal: boolean, nowMs: number): void {
+    const connection = this.connections.get(endpointsKey(endpoints));
+    if (connection === undefined || connection.phase !== "established") return;
+    connection.lastActivityMs = nowMs;
+    const fromClient = sentByLocal === (connection.direction === "outbound");
+    if (fromClient) {
+      if (connection.responseEndMs !== undefined) completeExchange(connection);
+      connection.requestEndMs = nowMs;
+    } else if (connection.requestEndMs !== undefined) {
+      connection.responseEndMs = nowMs;
+    }
+  }
+
   /** An ICMP error for an attempt: host or port unreachable. */
   observeUnreachable(endpoints: Endpoints, nowMs: number): void {
     const connection = this.connections.get(endpointsKey(endpoints));
@@ -252,7 +282,8 @@ export class ConnectionTracker {
         pending.failed +
         pending.bytesSent +
         pending.bytesReceived;
-      if (active > 0) {
+      completeExchange(connection);
+      if (active + pending.responses > 0) {
         connection.owner ??= resolveOwner(connection, connection.direction);
         const logicalKey = logicalKeyOf(connection, connection.owner);
         const id = logicalKeyText(logicalKey);
@@ -261,13 +292,8 @@ export class ConnectionTracker {
           entry = { key: logicalKey, counts: emptyCounts() };
           logical.set(id, entry);
         }
-        const counts = entry.counts;
-        counts.established += pending.established;
-        counts.terminated += pending.terminated;
-        counts.failed += pending.failed;
-        counts.live += live;
-        counts.bytesSent += pending.bytesSent;
-        counts.bytesReceived += pending.bytesReceived;
+        addCounts(entry.counts, pending);
+        entry.counts.live += live;
       }
       connection.pending = emptyCounts();
       // A connection capture saw close is kept while the socket table still lists it (FIN-WAIT,
@@ -313,6 +339,7 @@ export class ConnectionTracker {
 
   private end(connection: PhysicalConnection, phase: "closed" | "failed"): void {
     if (connection.phase === "closed" || connection.phase === "failed") return;
+    completeExchange(connection);
     if (phase === "failed") connection.pending.failed++;
     else if (connection.phase === "established") connection.pending.terminated++;
     connection.phase = phase === "failed" || connection.phase === "connecting" ? "failed" : "closed";
@@ -336,7 +363,44 @@ export class ConnectionTracker {
 }
 
 export function emptyCounts(): LinkCounts {
-  return { established: 0, terminated: 0, live: 0, failed: 0, bytesSent: 0, bytesReceived: 0 };
+  return {
+    established: 0,
+    terminated: 0,
+    live: 0,
+    failed: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    responses: 0,
+    responseTimeSum: 0,
+    responseTimeMin: Infinity,
+    responseTimeMax: 0,
+  };
+}
+
+export function addCounts(into: LinkCounts, from: LinkCounts): void {
+  into.established += from.established;
+  into.terminated += from.terminated;
+  into.live += from.live;
+  into.failed += from.failed;
+  into.bytesSent += from.bytesSent;
+  into.bytesReceived += from.bytesReceived;
+  into.responses += from.responses;
+  into.responseTimeSum += from.responseTimeSum;
+  into.responseTimeMin = Math.min(into.responseTimeMin, from.responseTimeMin);
+  into.responseTimeMax = Math.max(into.responseTimeMax, from.responseTimeMax);
+}
+
+/** Counts the exchange under way if the server has answered it; a request still unanswered stays open. */
+function completeExchange(connection: PhysicalConnection): void {
+  const { requestEndMs, responseEndMs, pending } = connection;
+  if (requestEndMs === undefined || responseEndMs === undefined) return;
+  const ms = responseEndMs - requestEndMs;
+  pending.responses++;
+  pending.responseTimeSum += ms;
+  pending.responseTimeMin = Math.min(pending.responseTimeMin, ms);
+  pending.responseTimeMax = Math.max(pending.responseTimeMax, ms);
+  connection.requestEndMs = undefined;
+  connection.responseEndMs = undefined;
 }
 
 export function endpointsKey(e: Endpoints): string {

@@ -132,6 +132,39 @@ describe("following connections", () => {
   });
 });
 
+describe("attributing connections that came and went between polls", () => {
+  const curlAgain = { ...out, localPort: 40100 };
+
+  function shortLived(tracker: ConnectionTracker, e: Endpoints, atMs: number): void {
+    tracker.observeSyn(e, "outbound", 1, atMs);
+    tracker.observeSynAck(e, false, 2, atMs + 1);
+    tracker.observeClose(e, true, true, 3, atMs + 2);
+  }
+
+  it("gives them to the only process that talked to the same destination lately", () => {
+    const tracker = new ConnectionTracker();
+    tracker.observePoll([polled()], 0);
+    shortLived(tracker, curlAgain, 1000);
+    const minute = tracker.takeMinute(() => unknownProcess);
+    expect(minute.map((m) => [m.key.owner.process, m.counts.terminated])).toEqual([["p-curl", 1]]);
+  });
+
+  it("leaves them unknown when several processes talked to it, or none did lately", () => {
+    const tracker = new ConnectionTracker();
+    tracker.observePoll([polled(), polled({ ...out, localPort: 40001, owner: nginx })], 0);
+    shortLived(tracker, curlAgain, 1000);
+    expect(tracker.takeMinute(() => unknownProcess).map((m) => m.key.owner.process)).toContain("");
+
+    const later = new ConnectionTracker();
+    later.observePoll([polled()], 0);
+    later.observePoll([], 15_000);
+    later.takeMinute(() => unknownProcess);
+    shortLived(later, curlAgain, 700_000);
+    later.observePoll([], 700_000);
+    expect(later.takeMinute(() => unknownProcess).map((m) => m.key.owner.process)).toEqual([""]);
+  });
+});
+
 describe("response times", () => {
   const inbound: Endpoints = {
     ...out,

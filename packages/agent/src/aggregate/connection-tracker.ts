@@ -89,12 +89,17 @@ export interface PolledConnection extends Endpoints {
 }
 
 const udpIdleMs = 120_000;
+/** How long a process that talked to a destination stands for the destination's unattributed connections. */
+const destinationMemoryMs = 600_000;
 /** How long before a poll a capture-only connection must have been quiet for its absence to mean it ended. */
 const captureGraceMs = 2_000;
 
 export class ConnectionTracker {
   private readonly connections = new Map<string, PhysicalConnection>();
   private pollCount = 0;
+  /** Per outbound destination, the processes seen connected to it and when each was last seen. */
+  private readonly destinationOwners = new Map<string, Map<string, { owner: ProcessRef; lastMs: number }>>();
+  private latestMs = 0;
 
   /**
    * One poll's connections. On the first poll, connections already open are live, not newly established:
@@ -127,6 +132,7 @@ export class ConnectionTracker {
       connection.direction = socket.direction;
       connection.lastPoll = poll;
       connection.lastActivityMs = snapshotMs;
+      this.rememberDestinationOwner(connection, snapshotMs);
       this.creditTotals(connection, socket.bytesSent, socket.bytesReceived);
     }
     for (const connection of this.connections.values()) {
@@ -145,7 +151,9 @@ export class ConnectionTracker {
   /** Names the process of a connection that no poll has attributed yet. */
   attribute(endpoints: Endpoints, owner: ProcessRef): void {
     const connection = this.connections.get(endpointsKey(endpoints));
-    if (connection !== undefined && connection.owner === undefined) connection.owner = owner;
+    if (connection === undefined || connection.owner !== undefined) return;
+    connection.owner = owner;
+    this.rememberDestinationOwner(connection, connection.lastActivityMs);
   }
 
   /** A SYN: an attempt begins. `fromLocal` tells whether this machine sent it. */
@@ -268,10 +276,12 @@ export class ConnectionTracker {
 
   /**
    * The minute's logical connections, and a fresh start for the next. `resolveOwner` names the process of
-   * connections no poll attributed (they came and went between polls).
+   * connections no poll attributed (they came and went between polls); an outbound one it cannot name goes
+   * to the process that alone talked to the same destination in the last ten minutes, if one did.
    */
   takeMinute(resolveOwner: (connection: Endpoints, direction: Direction) => ProcessRef): LogicalMinute[] {
     const logical = new Map<string, LogicalMinute>();
+    this.forgetOldDestinationOwners();
     for (const [key, connection] of this.connections) {
       const live = connection.phase === "established" ? 1 : 0;
       const { pending } = connection;
@@ -284,7 +294,7 @@ export class ConnectionTracker {
         pending.bytesReceived;
       completeExchange(connection);
       if (active + pending.responses > 0) {
-        connection.owner ??= resolveOwner(connection, connection.direction);
+        connection.owner ??= this.resolve(connection, resolveOwner);
         const logicalKey = logicalKeyOf(connection, connection.owner);
         const id = logicalKeyText(logicalKey);
         let entry = logical.get(id);
@@ -303,6 +313,42 @@ export class ConnectionTracker {
         this.connections.delete(key);
     }
     return [...logical.values()];
+  }
+
+  private resolve(
+    connection: PhysicalConnection,
+    resolveOwner: (connection: Endpoints, direction: Direction) => ProcessRef,
+  ): ProcessRef {
+    const resolved = resolveOwner(connection, connection.direction);
+    if (resolved.process !== unknownProcess.process || connection.direction !== "outbound") return resolved;
+    const owners = this.destinationOwners.get(destinationKey(connection));
+    if (owners === undefined || owners.size !== 1) return resolved;
+    return [...owners.values()][0]!.owner;
+  }
+
+  private rememberDestinationOwner(connection: PhysicalConnection, nowMs: number): void {
+    this.latestMs = Math.max(this.latestMs, nowMs);
+    const { owner } = connection;
+    if (
+      connection.direction !== "outbound" ||
+      owner === undefined ||
+      owner.process === unknownProcess.process
+    )
+      return;
+    const key = destinationKey(connection);
+    let owners = this.destinationOwners.get(key);
+    if (owners === undefined) this.destinationOwners.set(key, (owners = new Map()));
+    owners.set(owner.process, { owner, lastMs: nowMs });
+  }
+
+  private forgetOldDestinationOwners(): void {
+    for (const connection of this.connections.values())
+      this.latestMs = Math.max(this.latestMs, connection.lastActivityMs);
+    const before = this.latestMs - destinationMemoryMs;
+    for (const [key, owners] of this.destinationOwners) {
+      for (const [process, seen] of owners) if (seen.lastMs < before) owners.delete(process);
+      if (owners.size === 0) this.destinationOwners.delete(key);
+    }
   }
 
   private create(endpoints: Endpoints, direction: Direction, phase: Phase): PhysicalConnection {
@@ -405,6 +451,10 @@ function completeExchange(connection: PhysicalConnection): void {
 
 export function endpointsKey(e: Endpoints): string {
   return `${e.netns} ${e.protocol} ${e.localIp} ${e.localPort} ${e.remoteIp} ${e.remotePort}`;
+}
+
+function destinationKey(e: Endpoints): string {
+  return `${e.netns} ${e.protocol} ${e.remoteIp} ${e.remotePort}`;
 }
 
 function logicalKeyOf(connection: PhysicalConnection, owner: ProcessRef): LogicalKey {

@@ -146,7 +146,7 @@ export class Agent {
     const interval = this.reportIntervalMs;
     this.intervalStartMs = Math.floor(Date.now() / interval) * interval;
     await this.exclusive(async () => {
-      await this.pollOnce(true);
+      await this.pollOnce();
       // The machine and its processes are known at once; the first interval's traffic follows.
       const now = new Date();
       const tables: Record<string, AgentRecord[]> = {};
@@ -155,7 +155,7 @@ export class Agent {
     });
     this.shipper.start();
     this.pollTimer = setInterval(() => {
-      void this.exclusive(() => this.pollOnce(false));
+      void this.exclusive(() => this.pollOnce());
     }, this.options.pollIntervalMs ?? 15_000);
     this.scheduleReport();
     this.log(
@@ -200,14 +200,8 @@ export class Agent {
     return next;
   }
 
-  /**
-   * Byte counters are read at start and for each report, which is as often as records need them; the polls
-   * between only follow connections and processes. A connection that closes between reports without
-   * capture seeing its FIN (capture off, or opened before the agent started) loses the bytes since the last
-   * report's poll.
-   */
-  private async pollOnce(counters: boolean): Promise<PollResult> {
-    const result = await this.poller.poll(counters);
+  private async pollOnce(): Promise<PollResult> {
+    const result = await this.poller.poll();
     this.tracker.observePoll(result.connections, result.snapshotMs);
     this.listeners = result.listeners;
     for (const listener of result.listeners) {
@@ -262,7 +256,7 @@ export class Agent {
   }
 
   private async report(endMs: number): Promise<void> {
-    await this.pollOnce(true);
+    await this.pollOnce();
     const at = new Date(this.intervalStartMs);
     this.intervalStartMs = Math.floor(endMs / this.reportIntervalMs) * this.reportIntervalMs;
     const now = new Date();

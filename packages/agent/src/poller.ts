@@ -51,8 +51,7 @@ export class Poller {
     private readonly allNamespaces: boolean,
   ) {}
 
-  /** `counters`: read tcp_info's byte counters too (the costly part of the socket table). */
-  async poll(counters: boolean): Promise<PollResult> {
+  async poll(): Promise<PollResult> {
     const snapshotMs = Date.now();
     // The namespaces in view are those of the last /proc scan; one that appears since joins at the next.
     const namespaces = new Map<string, number | undefined>([[this.ownNetns, undefined]]);
@@ -65,10 +64,7 @@ export class Poller {
     const tables: { netns: string; sockets: SocketEntry[] }[] = [];
     for (const [netns, pid] of namespaces) {
       try {
-        tables.push({
-          netns: netns === this.ownNetns ? "" : netns,
-          sockets: await readSocketTable(pid, counters),
-        });
+        tables.push({ netns: netns === this.ownNetns ? "" : netns, sockets: await readSocketTable(pid) });
       } catch (error) {
         failures.push(`${netns}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
       }

@@ -24,14 +24,12 @@ export interface SocketEntry {
 
 /**
  * Reads the sockets of the namespace of `netnsPid` (undefined: this process's own). Another namespace is
- * entered with nsenter, which needs root. With `counters`, each TCP socket's tcp_info comes too: about 850
- * bytes a socket instead of 150, five times the text to parse, so the caller asks for it only when it needs
- * byte counts. The output is parsed as it streams, so that a host with tens of thousands of sockets never
- * holds it whole.
+ * entered with nsenter, which needs root. The output (about 850 bytes a TCP socket) is parsed as it
+ * streams, so that a host with tens of thousands of sockets never holds it whole.
  */
-export function readSocketTable(netnsPid: number | undefined, counters: boolean): Promise<SocketEntry[]> {
+export function readSocketTable(netnsPid?: number): Promise<SocketEntry[]> {
   // TIME-WAIT sockets belong to no process any more and can outnumber all others on a busy server.
-  const ssArgs = [counters ? "-tuanieOH" : "-tuaneOH", "exclude", "time-wait"];
+  const ssArgs = ["-tuanieOH", "exclude", "time-wait"];
   const [command, args] =
     netnsPid === undefined
       ? ["ss", ssArgs]

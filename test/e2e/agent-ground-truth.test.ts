@@ -50,7 +50,13 @@ const plan = {
   datagramBytes: 200,
   redisConnections: 2,
   redisCommands: 5,
+  delayedConnections: 2,
+  delayedExchanges: 4,
 };
+/** How long the test's TCP server waits before it answers a request: a known response time. */
+const responseDelayMs = 50;
+/** How much later than the server's delay an answer may be timed on a busy machine. */
+const responseSlackMs = 250;
 const blobBytes = 1_000_000;
 
 interface Measured {
@@ -64,6 +70,7 @@ interface ClientReport {
   readonly named: Measured[];
   readonly failures: string[];
   readonly redis: Measured[];
+  readonly delayed: Measured[];
   readonly udp: Measured;
 }
 
@@ -229,8 +236,9 @@ beforeAll(async () => {
       serverIp,
       dnsName,
       serverIp,
+      String(responseDelayMs),
     ],
-    "udp services",
+    "test services",
   );
   await new Promise((resolve) => services.stdout?.once("data", resolve));
   startChild(
@@ -320,6 +328,8 @@ function links(computer: string, where: string): Promise<Record<string, unknown>
     `VMConnection | where Computer == "${computer}" | where ${where} ` +
       `| summarize Established = sum(LinksEstablished), Terminated = sum(LinksTerminated), Failed = sum(LinksFailed), ` +
       `Sent = sum(BytesSent), Received = sum(BytesReceived), Directions = make_set(Direction), ` +
+      `Responses = sum(Responses), ResponseTimeMin = min(ResponseTimeMin), ResponseTimeMax = max(ResponseTimeMax), ` +
+      `ResponseTimeSum = sum(ResponseTimeSum), ` +
       `Processes = make_set(ProcessName), Records = count()`,
   );
 }
@@ -436,6 +446,40 @@ describe("the agent against ground truth", () => {
     expect(processes).toEqual([
       { ExecutablePath: "/usr/bin/redis-server", ProductName: "redis-server", Role: "databaseServer" },
     ]);
+  });
+
+  it("counts every request/response exchange on both ends, and times them", async () => {
+    const httpExchanges = plan.longLived * plan.requestsPerConnection + plan.burst;
+    const redisExchanges = plan.redisConnections * plan.redisCommands;
+    const delayedExchanges = plan.delayedConnections * plan.delayedExchanges;
+    for (const [computer, remote] of [
+      ["gt-client", `DestinationIp == "${serverIp}"`],
+      ["gt-server", `SourceIp == "${clientIp}"`],
+    ] as const) {
+      const [http] = await links(computer, `${remote} and DestinationPort == 8080 and Protocol == "tcp"`);
+      expect(http, computer).toMatchObject({ Responses: httpExchanges });
+      const [redis] = await links(computer, `${remote} and DestinationPort == 6379`);
+      expect(redis, computer).toMatchObject({ Responses: redisExchanges });
+      const [delayed] = await links(computer, `${remote} and DestinationPort == 7070`);
+      expect(delayed, computer).toMatchObject({
+        Established: plan.delayedConnections,
+        Responses: delayedExchanges,
+      });
+      // Rounded to whole milliseconds, a 50 ms answer may read 49.
+      expect(Number(delayed!["ResponseTimeMin"])).toBeGreaterThanOrEqual(responseDelayMs - 1);
+      expect(Number(delayed!["ResponseTimeMax"])).toBeLessThanOrEqual(responseDelayMs + responseSlackMs);
+      expect(Number(delayed!["ResponseTimeSum"])).toBeGreaterThanOrEqual(
+        delayedExchanges * (responseDelayMs - 1),
+      );
+      expect(Number(delayed!["ResponseTimeSum"])).toBeLessThanOrEqual(
+        delayedExchanges * (responseDelayMs + responseSlackMs),
+      );
+    }
+    const [port] = await query(
+      `VMBoundPort | where Computer == "gt-server" and Port == 7070 | summarize Responses = sum(Responses), Slowest = max(ResponseTimeMax)`,
+    );
+    expect(port).toMatchObject({ Responses: delayedExchanges });
+    expect(Number(port!["Slowest"])).toBeGreaterThanOrEqual(responseDelayMs - 1);
   });
 
   it("reports nginx's ports, process and the machines", async () => {

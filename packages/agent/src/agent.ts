@@ -457,8 +457,11 @@ export class Agent {
           this.tracker.observeSyn(e, "inbound", packet.seq, timeMs);
       } else if (syn && ack) {
         this.tracker.observeSynAck(e, sentByLocal, packet.seq, timeMs);
-      } else if (closing) {
-        this.tracker.observeClose(e, sentByLocal, (flags & tcpFlags.rst) !== 0, packet.seq, timeMs);
+      } else {
+        // Data before a FIN in the same segment belongs to the exchange the FIN ends.
+        if (packet.payloadLength > 0) this.tracker.observeData(e, sentByLocal, timeMs);
+        if (closing)
+          this.tracker.observeClose(e, sentByLocal, (flags & tcpFlags.rst) !== 0, packet.seq, timeMs);
       }
     }
   }

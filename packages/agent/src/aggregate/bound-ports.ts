@@ -4,7 +4,7 @@
 
 import type { Protocol } from "../collectors/socket-table.js";
 import { isWildcardIp, wildcardIpv4, wildcardIpv6 } from "../collectors/addresses.js";
-import { emptyCounts, type LinkCounts, type LogicalMinute } from "./connection-tracker.js";
+import { addCounts, emptyCounts, type LinkCounts, type LogicalMinute } from "./connection-tracker.js";
 import type { ProcessRef } from "./owners.js";
 
 export interface Listener {
@@ -50,7 +50,7 @@ export function boundPortsOf(
       port = portOf(wildcard, key.destinationIp, true);
       ports.set(portKey(key.owner.process, key.destinationIp, key.destinationPort, key.protocol), port);
     }
-    add(port.counts, connection.counts);
+    addCounts(port.counts, connection.counts);
   }
   for (const wildcard of wildcards) {
     const carried = [...ports.values()].some(
@@ -94,13 +94,4 @@ function portOf(listener: Listener, ip: string, isWildcardBind: boolean): BoundP
 
 function portKey(process: string, ip: string, port: number, protocol: string): string {
   return `${process} ${ip} ${port} ${protocol}`;
-}
-
-function add(into: LinkCounts, from: LinkCounts): void {
-  into.established += from.established;
-  into.terminated += from.terminated;
-  into.live += from.live;
-  into.failed += from.failed;
-  into.bytesSent += from.bytesSent;
-  into.bytesReceived += from.bytesReceived;
 }

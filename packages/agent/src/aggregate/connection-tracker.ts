@@ -39,6 +39,12 @@ export interface LinkCounts {
   failed: number;
   bytesSent: number;
   bytesReceived: number;
+  /** Request/response exchanges that completed, and their response times in milliseconds. */
+  responses: number;
+  responseTimeSum: number;
+  /** Infinity while no response was seen. */
+  responseTimeMin: number;
+  responseTimeMax: number;
 }
 
 export interface LogicalMinute {
@@ -67,6 +73,10 @@ interface PhysicalConnection extends Endpoints {
   closeSeen: boolean;
   localFin: boolean;
   remoteFin: boolean;
+  /** When the client's latest request data was seen (the exchange under way), if any. */
+  requestEndMs?: number;
+  /** When the server's latest data answering that request was seen, if it has answered. */
+  responseEndMs?: number;
 }
 
 /** A polled socket with its process and direction decided. */
@@ -79,12 +89,17 @@ export interface PolledConnection extends Endpoints {
 }
 
 const udpIdleMs = 120_000;
+/** How long a process that talked to a destination stands for the destination's unattributed connections. */
+const destinationMemoryMs = 600_000;
 /** How long before a poll a capture-only connection must have been quiet for its absence to mean it ended. */
 const captureGraceMs = 2_000;
 
 export class ConnectionTracker {
   private readonly connections = new Map<string, PhysicalConnection>();
   private pollCount = 0;
+  /** Per outbound destination, the processes seen connected to it and when each was last seen. */
+  private readonly destinationOwners = new Map<string, Map<string, { owner: ProcessRef; lastMs: number }>>();
+  private latestMs = 0;
 
   /**
    * One poll's connections. On the first poll, connections already open are live, not newly established:
@@ -117,6 +132,7 @@ export class ConnectionTracker {
       connection.direction = socket.direction;
       connection.lastPoll = poll;
       connection.lastActivityMs = snapshotMs;
+      this.rememberDestinationOwner(connection, snapshotMs);
       this.creditTotals(connection, socket.bytesSent, socket.bytesReceived);
     }
     for (const connection of this.connections.values()) {
@@ -135,7 +151,9 @@ export class ConnectionTracker {
   /** Names the process of a connection that no poll has attributed yet. */
   attribute(endpoints: Endpoints, owner: ProcessRef): void {
     const connection = this.connections.get(endpointsKey(endpoints));
-    if (connection !== undefined && connection.owner === undefined) connection.owner = owner;
+    if (connection === undefined || connection.owner !== undefined) return;
+    connection.owner = owner;
+    this.rememberDestinationOwner(connection, connection.lastActivityMs);
   }
 
   /** A SYN: an attempt begins. `fromLocal` tells whether this machine sent it. */
@@ -201,6 +219,26 @@ export class ConnectionTracker {
     }
   }
 
+  /**
+   * A TCP segment carrying data. The seeds' heuristic: a response time runs from the last byte of a request
+   * leaving the client to the last byte of the response reaching it, so on each connection the client's data
+   * opens (or extends) a request, the server's data after it extends the response, and the client's next
+   * data (or the connection's end, or the end of the minute) completes the exchange. The client is this
+   * machine on an outbound connection and the peer on an inbound one, so both ends measure.
+   */
+  observeData(endpoints: Endpoints, sentByLocal: boolean, nowMs: number): void {
+    const connection = this.connections.get(endpointsKey(endpoints));
+    if (connection === undefined || connection.phase !== "established") return;
+    connection.lastActivityMs = nowMs;
+    const fromClient = sentByLocal === (connection.direction === "outbound");
+    if (fromClient) {
+      if (connection.responseEndMs !== undefined) completeExchange(connection);
+      connection.requestEndMs = nowMs;
+    } else if (connection.requestEndMs !== undefined) {
+      connection.responseEndMs = nowMs;
+    }
+  }
+
   /** An ICMP error for an attempt: host or port unreachable. */
   observeUnreachable(endpoints: Endpoints, nowMs: number): void {
     const connection = this.connections.get(endpointsKey(endpoints));
@@ -238,10 +276,12 @@ export class ConnectionTracker {
 
   /**
    * The minute's logical connections, and a fresh start for the next. `resolveOwner` names the process of
-   * connections no poll attributed (they came and went between polls).
+   * connections no poll attributed (they came and went between polls); an outbound one it cannot name goes
+   * to the process that alone talked to the same destination in the last ten minutes, if one did.
    */
   takeMinute(resolveOwner: (connection: Endpoints, direction: Direction) => ProcessRef): LogicalMinute[] {
     const logical = new Map<string, LogicalMinute>();
+    this.forgetOldDestinationOwners();
     for (const [key, connection] of this.connections) {
       const live = connection.phase === "established" ? 1 : 0;
       const { pending } = connection;
@@ -252,8 +292,9 @@ export class ConnectionTracker {
         pending.failed +
         pending.bytesSent +
         pending.bytesReceived;
-      if (active > 0) {
-        connection.owner ??= resolveOwner(connection, connection.direction);
+      completeExchange(connection);
+      if (active + pending.responses > 0) {
+        connection.owner ??= this.resolve(connection, resolveOwner);
         const logicalKey = logicalKeyOf(connection, connection.owner);
         const id = logicalKeyText(logicalKey);
         let entry = logical.get(id);
@@ -261,13 +302,8 @@ export class ConnectionTracker {
           entry = { key: logicalKey, counts: emptyCounts() };
           logical.set(id, entry);
         }
-        const counts = entry.counts;
-        counts.established += pending.established;
-        counts.terminated += pending.terminated;
-        counts.failed += pending.failed;
-        counts.live += live;
-        counts.bytesSent += pending.bytesSent;
-        counts.bytesReceived += pending.bytesReceived;
+        addCounts(entry.counts, pending);
+        entry.counts.live += live;
       }
       connection.pending = emptyCounts();
       // A connection capture saw close is kept while the socket table still lists it (FIN-WAIT,
@@ -277,6 +313,42 @@ export class ConnectionTracker {
         this.connections.delete(key);
     }
     return [...logical.values()];
+  }
+
+  private resolve(
+    connection: PhysicalConnection,
+    resolveOwner: (connection: Endpoints, direction: Direction) => ProcessRef,
+  ): ProcessRef {
+    const resolved = resolveOwner(connection, connection.direction);
+    if (resolved.process !== unknownProcess.process || connection.direction !== "outbound") return resolved;
+    const owners = this.destinationOwners.get(destinationKey(connection));
+    if (owners === undefined || owners.size !== 1) return resolved;
+    return [...owners.values()][0]!.owner;
+  }
+
+  private rememberDestinationOwner(connection: PhysicalConnection, nowMs: number): void {
+    this.latestMs = Math.max(this.latestMs, nowMs);
+    const { owner } = connection;
+    if (
+      connection.direction !== "outbound" ||
+      owner === undefined ||
+      owner.process === unknownProcess.process
+    )
+      return;
+    const key = destinationKey(connection);
+    let owners = this.destinationOwners.get(key);
+    if (owners === undefined) this.destinationOwners.set(key, (owners = new Map()));
+    owners.set(owner.process, { owner, lastMs: nowMs });
+  }
+
+  private forgetOldDestinationOwners(): void {
+    for (const connection of this.connections.values())
+      this.latestMs = Math.max(this.latestMs, connection.lastActivityMs);
+    const before = this.latestMs - destinationMemoryMs;
+    for (const [key, owners] of this.destinationOwners) {
+      for (const [process, seen] of owners) if (seen.lastMs < before) owners.delete(process);
+      if (owners.size === 0) this.destinationOwners.delete(key);
+    }
   }
 
   private create(endpoints: Endpoints, direction: Direction, phase: Phase): PhysicalConnection {
@@ -313,6 +385,7 @@ export class ConnectionTracker {
 
   private end(connection: PhysicalConnection, phase: "closed" | "failed"): void {
     if (connection.phase === "closed" || connection.phase === "failed") return;
+    completeExchange(connection);
     if (phase === "failed") connection.pending.failed++;
     else if (connection.phase === "established") connection.pending.terminated++;
     connection.phase = phase === "failed" || connection.phase === "connecting" ? "failed" : "closed";
@@ -336,11 +409,52 @@ export class ConnectionTracker {
 }
 
 export function emptyCounts(): LinkCounts {
-  return { established: 0, terminated: 0, live: 0, failed: 0, bytesSent: 0, bytesReceived: 0 };
+  return {
+    established: 0,
+    terminated: 0,
+    live: 0,
+    failed: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    responses: 0,
+    responseTimeSum: 0,
+    responseTimeMin: Infinity,
+    responseTimeMax: 0,
+  };
+}
+
+export function addCounts(into: LinkCounts, from: LinkCounts): void {
+  into.established += from.established;
+  into.terminated += from.terminated;
+  into.live += from.live;
+  into.failed += from.failed;
+  into.bytesSent += from.bytesSent;
+  into.bytesReceived += from.bytesReceived;
+  into.responses += from.responses;
+  into.responseTimeSum += from.responseTimeSum;
+  into.responseTimeMin = Math.min(into.responseTimeMin, from.responseTimeMin);
+  into.responseTimeMax = Math.max(into.responseTimeMax, from.responseTimeMax);
+}
+
+/** Counts the exchange under way if the server has answered it; a request still unanswered stays open. */
+function completeExchange(connection: PhysicalConnection): void {
+  const { requestEndMs, responseEndMs, pending } = connection;
+  if (requestEndMs === undefined || responseEndMs === undefined) return;
+  const ms = responseEndMs - requestEndMs;
+  pending.responses++;
+  pending.responseTimeSum += ms;
+  pending.responseTimeMin = Math.min(pending.responseTimeMin, ms);
+  pending.responseTimeMax = Math.max(pending.responseTimeMax, ms);
+  connection.requestEndMs = undefined;
+  connection.responseEndMs = undefined;
 }
 
 export function endpointsKey(e: Endpoints): string {
   return `${e.netns} ${e.protocol} ${e.localIp} ${e.localPort} ${e.remoteIp} ${e.remotePort}`;
+}
+
+function destinationKey(e: Endpoints): string {
+  return `${e.netns} ${e.protocol} ${e.remoteIp} ${e.remotePort}`;
 }
 
 function logicalKeyOf(connection: PhysicalConnection, owner: ProcessRef): LogicalKey {

@@ -7,7 +7,7 @@ import type { DnsCache } from "../collectors/dns-answers.js";
 import type { MachineInventory } from "../collectors/inventory.js";
 import type { MetricSample } from "../collectors/metrics.js";
 import type { BoundPortMinute } from "./bound-ports.js";
-import type { LogicalMinute } from "./connection-tracker.js";
+import type { LinkCounts, LogicalMinute } from "./connection-tracker.js";
 
 export type AgentRecord = Readonly<Record<string, string | number | boolean | readonly string[]>>;
 
@@ -119,6 +119,7 @@ export function connectionRecord(reporter: Reporter, c: LogicalMinute, at: Date,
     LinksFailed: counts.failed,
     BytesSent: counts.bytesSent,
     BytesReceived: counts.bytesReceived,
+    ...responseColumns(counts),
     RemoteDnsQuestions: names?.questions ?? [],
     RemoteDnsCanonicalNames: names?.canonicalNames ?? [],
   };
@@ -142,6 +143,18 @@ export function boundPortRecord(reporter: Reporter, p: BoundPortMinute, at: Date
     LinksLive: p.counts.live,
     BytesSent: p.counts.bytesSent,
     BytesReceived: p.counts.bytesReceived,
+    ...responseColumns(p.counts),
+  };
+}
+
+/** Responses always; the response times only when there was one, since the reference leaves them blank. */
+function responseColumns(counts: LinkCounts): AgentRecord {
+  if (counts.responses === 0) return { Responses: 0 };
+  return {
+    Responses: counts.responses,
+    ResponseTimeMin: Math.round(counts.responseTimeMin),
+    ResponseTimeMax: Math.round(counts.responseTimeMax),
+    ResponseTimeSum: Math.round(counts.responseTimeSum),
   };
 }
 

@@ -1,13 +1,15 @@
 // Passive packet capture with Debian's tcpdump writing pcap to a pipe, so the agent needs neither a kernel
 // module nor eBPF, only CAP_NET_RAW. The filter keeps what polling cannot see and little else: TCP
 // handshakes and closes (SYN, FIN, RST, which carry the sequence numbers that give a closed connection's
-// byte counts), UDP, and ICMP errors. IPv6 TCP is taken whole because classic BPF cannot index its header.
+// byte counts), segments with PSH set (a sender's last segment of each write: enough to time requests and
+// responses without every data segment), UDP, and ICMP errors. IPv6 TCP is taken whole because classic BPF
+// cannot index its header.
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { decodeFrame, type DecodedPacket } from "./packet-decoder.js";
 
 export const captureFilter =
-  "(ip and tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0) or (ip6 and tcp) or udp or icmp or icmp6";
+  "(ip and tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst|tcp-push) != 0) or (ip6 and tcp) or udp or icmp or icmp6";
 
 export interface CaptureOptions {
   /** The tcpdump executable (default "tcpdump" on the PATH). */

@@ -4,7 +4,7 @@
 import { parseArgs } from "node:util";
 import { Agent, defaultSpoolBytes, type AgentOptions } from "@svcmap/agent";
 import type { Command } from "../main.js";
-import { runCommand, UsageError } from "./workspace-access.js";
+import { runCommand, UsageError } from "./run-command.js";
 
 export const defaultStateDir = "./svcmap-agent";
 

@@ -3,14 +3,9 @@
 
 import { WorkspaceStore, type StoreOptions } from "@svcmap/workspace";
 
-export const defaultDataDir = "./svcmap-data";
+export { runCommand, UsageError } from "./run-command.js";
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+export const defaultDataDir = "./svcmap-data";
 
 export async function openStore(options: StoreOptions): Promise<WorkspaceStore> {
   try {
@@ -24,20 +19,5 @@ export async function openStore(options: StoreOptions): Promise<WorkspaceStore> 
       );
     }
     throw error;
-  }
-}
-
-/** Runs a command body, turning usage mistakes into exit code 2 and other failures into exit code 1. */
-export async function runCommand(usage: string, body: () => Promise<number>): Promise<number> {
-  try {
-    return await body();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      process.stderr.write(`svcmap: ${message}\n${usage}`);
-      return 2;
-    }
-    process.stderr.write(`svcmap: ${message}\n`);
-    return 1;
   }
 }

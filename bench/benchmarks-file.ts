@@ -3,6 +3,20 @@
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
+export interface QueryTiming {
+  readonly name: string;
+  readonly engineMs: number;
+  /** The engine's SQL alone, run like the hand-written SQL; undefined when it exists only at run time. */
+  readonly generatedMs: number | undefined;
+  readonly handMs: number;
+  readonly ratio: number;
+  /** A text seen before (the analysed query is cached). */
+  readonly analysisMs: number;
+  /** A text not seen before: Kusto's parse and analysis, once warm. */
+  readonly analysisNewMs: number;
+  readonly rows: number;
+}
+
 export interface KqlBenchmarkReport {
   readonly command: string;
   readonly estate: string;
@@ -14,16 +28,7 @@ export interface KqlBenchmarkReport {
     readonly load: string;
   };
   readonly runs: number;
-  readonly timings: readonly {
-    readonly name: string;
-    readonly engineMs: number;
-    readonly generatedMs: number | undefined;
-    readonly handMs: number;
-    readonly ratio: number;
-    readonly analysisMs: number;
-    readonly analysisNewMs: number;
-    readonly rows: number;
-  }[];
+  readonly timings: readonly QueryTiming[];
   readonly startMs: number;
   readonly firstQueryMs: number;
   readonly targets: { readonly ratio: number; readonly ms: number; readonly analysisMs: number };

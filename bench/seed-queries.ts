@@ -24,7 +24,7 @@ import {
   type SeedQuery,
 } from "../packages/workspace/src/kql/seed/seed-catalogue.js";
 import { duckdbMacros } from "../packages/workspace/src/kql/sql/duckdb-dialect.js";
-import { writeBenchmarkSection } from "./benchmarks-file.js";
+import { writeBenchmarkSection, type QueryTiming } from "./benchmarks-file.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const { values } = parseArgs({
@@ -67,20 +67,6 @@ const dataDir = join(
   `seed-estate-${estate.machines}m-${estate.hours}h-s${estate.seed}`,
 );
 const resultsDir = join(root, "bench", "results", "seed-queries");
-
-interface QueryTiming {
-  readonly name: string;
-  readonly engineMs: number;
-  /** The engine's SQL alone, run like the hand-written SQL; undefined when it exists only at run time. */
-  readonly generatedMs: number | undefined;
-  readonly handMs: number;
-  readonly ratio: number;
-  /** A text seen before (the analysed query is cached). */
-  readonly analysisMs: number;
-  /** A text not seen before: Kusto's parse and analysis, once warm. */
-  readonly analysisNewMs: number;
-  readonly rows: number;
-}
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

@@ -3,22 +3,11 @@
 // list. Addresses of the listed threats and of the visitors are from documentation ranges (RFC 5737 and
 // RFC 3849), so the data never accuses or locates a real network.
 
-export interface GeoLocation {
-  readonly country: string;
-  readonly latitude: number;
-  readonly longitude: number;
-}
+import type { GeoLocation } from "../../enrich/geo-locator.js";
+import type { ThreatIndicator } from "../../enrich/threat-feed.js";
 
-export interface ThreatIndicator {
-  readonly threatType: string;
-  readonly description: string;
-  readonly tlpLevel: string;
-  readonly confidence: string;
-  readonly severity: number;
-  readonly isActive: string;
-  readonly firstReported: string;
-  readonly lastReported: string;
-}
+// The simulated estate carries what enrichment would add, in enrichment's own shapes.
+export type { GeoLocation, ThreatIndicator };
 
 export interface InternetService {
   readonly name: string;

@@ -62,6 +62,11 @@ describe("the shipped geolocation database", () => {
 
   it("names a file it cannot read", () => {
     expect(() => new GeoLocator({ ipv4: join(dir, "missing.mmdb") }).check()).toThrow(/missing\.mmdb/);
+    const notADatabase = join(dir, "not-a-database.mmdb");
+    writeFileSync(notADatabase, "ip,country\n8.8.8.8,US\n");
+    expect(() => new GeoLocator({ ipv4: notADatabase }).check()).toThrow(
+      /not-a-database\.mmdb: it is not a MaxMind DB/,
+    );
   });
 });
 

@@ -2,7 +2,7 @@
 // workspace ships DB-IP's free city database (CC BY 4.0, from the @ip-location-db npm package); an operator may
 // point at their own GeoIP2 / GeoLite2 City file instead. Both record shapes are read.
 
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Reader, type Response } from "mmdb-lib";
 import { publicAddressFamily } from "./public-address.js";
@@ -88,10 +88,13 @@ export class GeoLocator {
     private readonly cacheSize = 100_000,
   ) {}
 
-  /** Opens the files now, so that a wrong path fails at start-up rather than at the first public address. */
+  /**
+   * Checks the files now, so that a wrong path or a file of another kind fails at start-up rather than at the
+   * first public address; they are loaded on first use.
+   */
   check(): this {
-    this.reader(4);
-    if (this.files.ipv6 !== undefined) this.reader(6);
+    checkDatabaseFile(this.files.ipv4);
+    if (this.files.ipv6 !== undefined) checkDatabaseFile(this.files.ipv6);
     return this;
   }
 
@@ -113,6 +116,36 @@ export class GeoLocator {
     }
     this.v4 ??= openDatabase(this.files.ipv4);
     return this.v4;
+  }
+}
+
+/** MaxMind DB files end with their metadata, introduced by this marker (within the last 128 KiB). */
+const metadataMarker = Buffer.from("\xAB\xCD\xEFMaxMind.com", "latin1");
+const metadataSearchBytes = 128 * 1024;
+
+/**
+ * Whether a file is a readable MaxMind DB, from its tail alone: the databases are tens of megabytes, and a
+ * workspace that never sees a public address should not hold them in memory.
+ */
+function checkDatabaseFile(path: string): void {
+  let tail: Buffer;
+  try {
+    const handle = openSync(path, "r");
+    try {
+      const size = fstatSync(handle).size;
+      const length = Math.min(size, metadataSearchBytes);
+      tail = Buffer.alloc(length);
+      readSync(handle, tail, 0, length, size - length);
+    } finally {
+      closeSync(handle);
+    }
+  } catch (error) {
+    throw new Error(`cannot read the GeoIP database ${path}: ${(error as Error).message}`);
+  }
+  if (tail.lastIndexOf(metadataMarker) < 0) {
+    throw new Error(
+      `cannot read the GeoIP database ${path}: it is not a MaxMind DB file (no metadata section)`,
+    );
   }
 }
 

@@ -1,4 +1,3 @@
-import { LRUCache } from "lru-cache";
 import { QueryError, type QueryDiagnostic } from "../errors.js";
 import { workspaceGlobalState } from "./global-state.js";
 import { kustoLanguage, type SyntaxNode } from "./kusto-language.js";
@@ -12,36 +11,15 @@ export interface AnalysedQuery {
 }
 
 /**
- * Analysed queries by text. Parsing and binding is most of a small query's cost (2–30 ms), dashboards and
- * the map repeat the same texts, and the result depends on nothing else but the GlobalState it was bound against (the schema and
- * the stored functions; a new one is built only when functions change), and now() is bound later, in
- * lowering. Lowering only reads the tree, so one analysis serves every run.
- */
-const analysedByGlobals = new WeakMap<Kusto.Language.GlobalState, LRUCache<string, AnalysedQuery>>();
-
-/**
- * Parses and analyses a query with Kusto's own parser, or returns the analysis of the same text done
- * before. Kusto's error diagnostics become the user's error,
+ * Parses and analyses a query with Kusto's own parser. Kusto's error diagnostics become the user's error,
  * with positions. Two forms that older workspaces accepted and the seed documents use are rewritten first
- * (see `compatibilityRewrites`). `globals` adds the workspace's stored functions to its tables.
+ * (see `compatibilityRewrites`). `globals` adds the workspace's stored functions to its tables. Repeated
+ * texts are not analysed again: `compile` keeps what it made of them.
  */
 export function analyse(
   text: string,
   globals: Kusto.Language.GlobalState = workspaceGlobalState(),
 ): AnalysedQuery {
-  let cache = analysedByGlobals.get(globals);
-  if (cache === undefined) {
-    cache = new LRUCache<string, AnalysedQuery>({ max: 512 });
-    analysedByGlobals.set(globals, cache);
-  }
-  const cached = cache.get(text);
-  if (cached !== undefined) return cached;
-  const result = analyseText(text, globals);
-  cache.set(text, result);
-  return result;
-}
-
-function analyseText(text: string, globals: Kusto.Language.GlobalState): AnalysedQuery {
   const language = kustoLanguage();
   let current = text;
   let code = language.KustoCode.ParseAndAnalyze(current, globals);

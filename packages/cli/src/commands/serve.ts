@@ -105,6 +105,7 @@ export async function serve(args: readonly string[], companion?: Companion): Pro
       port,
       ...(tls === undefined ? {} : { tls }),
       logger: { level },
+      functions: saved,
       plugins: [
         agentIngestRoutes({ store, enrichment }),
         mapApiPlugin({ engine, groups }),

@@ -11,3 +11,4 @@ export * from "./server.js";
 export * from "./agent-ingest-routes.js";
 export * from "./web-ui.js";
 export * from "./saved-routes.js";
+export * from "./kusto-rest-routes.js";

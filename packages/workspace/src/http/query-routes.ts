@@ -226,7 +226,7 @@ function bodyFields(body: unknown, complaint: string): Record<string, unknown> {
 }
 
 /** Aborts when the client goes away before its answer is written, so queued work is dropped. */
-function abandonSignal(reply: FastifyReply): AbortSignal {
+export function abandonSignal(reply: FastifyReply): AbortSignal {
   const abandoned = new AbortController();
   const onClose = (): void => {
     if (!reply.raw.writableFinished) abandoned.abort();
@@ -240,7 +240,7 @@ function abandonSignal(reply: FastifyReply): AbortSignal {
  * itself; the deadline here only makes sure the client hears back even if it does not, and the query keeps
  * its slot until it really ends, so a runaway query still counts against the concurrency limit.
  */
-async function runGoverned(
+export async function runGoverned(
   context: QueryRouteContext,
   query: string,
   signal: AbortSignal,
@@ -295,7 +295,11 @@ async function runGoverned(
   }
 }
 
-async function sendJson(request: FastifyRequest, reply: FastifyReply, body: unknown): Promise<FastifyReply> {
+export async function sendJson(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: unknown,
+): Promise<FastifyReply> {
   const text = JSON.stringify(body);
   reply.type("application/json; charset=utf-8");
   const accepts = String(request.headers["accept-encoding"] ?? "");
@@ -306,7 +310,7 @@ async function sendJson(request: FastifyRequest, reply: FastifyReply, body: unkn
   return reply.send(text);
 }
 
-function sameWorkspace(requested: string, workspaceId: string): boolean {
+export function sameWorkspace(requested: string, workspaceId: string): boolean {
   const id = requested.trim().toLowerCase();
   return id === "default" || id === workspaceId.toLowerCase();
 }

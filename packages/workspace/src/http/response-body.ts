@@ -65,7 +65,6 @@ const resultSetTooLarge = "-2133196797";
 
 /** How Log Analytics describes a result cut short by the record-count or data-size limit. */
 export function partialError(truncated: NonNullable<QueryResult["truncated"]>): ErrorInfo {
-  const limit = truncated.reason === "rows" ? "record count" : "data size";
   return {
     code: "PartialError",
     message: "There were some errors when processing your query.",
@@ -75,13 +74,19 @@ export function partialError(truncated: NonNullable<QueryResult["truncated"]>): 
         message: "Something went wrong processing your query on the server.",
         innererror: {
           code: resultSetTooLarge,
-          message: `Query result set has exceeded the internal ${limit} limit ${truncated.limit} (E_QUERY_RESULT_SET_TOO_LARGE).`,
+          message: truncationMessage(truncated),
           severity: 2,
           severityName: "Error",
         },
       },
     ],
   };
+}
+
+/** Kusto's own words for a result cut short by one of its limits. */
+export function truncationMessage(truncated: NonNullable<QueryResult["truncated"]>): string {
+  const limit = truncated.reason === "rows" ? "record count" : "data size";
+  return `Query result set has exceeded the internal ${limit} limit ${truncated.limit} (E_QUERY_RESULT_SET_TOO_LARGE).`;
 }
 
 const summaries: Readonly<Record<QueryError["code"], string>> = {

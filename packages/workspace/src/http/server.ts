@@ -12,6 +12,7 @@ import fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from "fastify";
+import type { StoredFunctionSource } from "../kql/analyse/stored-functions.js";
 import type { WorkspaceStore } from "../store/workspace-store.js";
 import { QueryError } from "../kql/errors.js";
 import {
@@ -33,6 +34,7 @@ import {
   type QueryLimits,
   type QueryRunner,
 } from "./query-routes.js";
+import { registerKustoRestRoutes } from "./kusto-rest-routes.js";
 import { decodeRequestBody } from "./request-decoding.js";
 import { queryErrorToApiError } from "./response-body.js";
 
@@ -64,6 +66,8 @@ export interface ServerOptions {
   /** More routes (ingestion, the map); declare `config: { permission }` on a route to require a key for it. */
   readonly plugins?: readonly FastifyPluginAsync[];
   readonly version?: string;
+  /** The stored functions, listed to Kusto clients by `.show functions` and the database schema. */
+  readonly functions?: StoredFunctionSource;
 }
 
 export interface WorkspaceServer {
@@ -117,13 +121,21 @@ export async function createServer(options: ServerOptions): Promise<WorkspaceSer
   const closing = new AbortController();
   const cores = availableParallelism();
   const gate = new QueryGate(options.concurrency?.running ?? 2 * cores, options.concurrency?.queued ?? 64);
-  registerHealthRoute(app, options.store, options.version ?? workspaceVersion);
-  registerQueryRoutes(app, {
+  const version = options.version ?? workspaceVersion;
+  registerHealthRoute(app, options.store, version);
+  const queryContext = {
     workspaceId: options.store.workspaceId,
     engine: options.engine,
     gate,
     limits: { ...defaultQueryLimits, ...options.limits },
     closing: closing.signal,
+  };
+  registerQueryRoutes(app, queryContext);
+  registerKustoRestRoutes(app, {
+    ...queryContext,
+    version,
+    startedAt: new Date(),
+    ...(options.functions === undefined ? {} : { functions: options.functions }),
   });
   app.decorate("queryGate", gate);
   for (const plugin of options.plugins ?? []) await app.register(plugin);

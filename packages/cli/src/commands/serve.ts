@@ -6,6 +6,7 @@ import { webAssetsDir } from "@svcmap/web";
 import type { FastifyPluginAsync } from "fastify";
 import {
   agentIngestRoutes,
+  logsIngestionRoutes,
   ApiKeyStore,
   createServer,
   defaultHost,
@@ -108,6 +109,7 @@ export async function serve(args: readonly string[], companion?: Companion): Pro
       functions: saved,
       plugins: [
         agentIngestRoutes({ store, enrichment }),
+        logsIngestionRoutes({ store, enrichment }),
         mapApiPlugin({ engine, groups }),
         savedItemRoutes(saved),
         ...webUiPlugins(),

@@ -11,6 +11,7 @@ import { IngestError } from "../ingest/ingest-error.js";
 import { jsonTextRowSource } from "../ingest/row-sources.js";
 import type { WorkspaceStore } from "../store/workspace-store.js";
 import { badArgument, throttled } from "./api-error.js";
+import { acceptJsonBodiesAsText } from "./request-decoding.js";
 import type { Enrichment } from "../enrich/connection-enrichment.js";
 
 export interface AgentIngestOptions {
@@ -40,13 +41,7 @@ export function agentIngestRoutes(options: AgentIngestOptions): FastifyPluginAsy
   const retryAfter = options.retryAfterSeconds ?? 5;
   let pending = 0;
   return async (app) => {
-    // The rows are parsed by ingestion (which reports a bad row with its line), so the body stays text.
-    app.removeContentTypeParser(["application/json"]);
-    app.addContentTypeParser(
-      ["application/json", "application/x-ndjson", "text/plain"],
-      { parseAs: "string" },
-      (_request, body, done) => done(null, body),
-    );
+    acceptJsonBodiesAsText(app);
     app.put<{ Params: { table: string; batchId: string }; Body: string }>(
       agentBatchPath,
       { config: { permission: "ingest" } },

@@ -12,3 +12,4 @@ export * from "./agent-ingest-routes.js";
 export * from "./web-ui.js";
 export * from "./saved-routes.js";
 export * from "./kusto-rest-routes.js";
+export * from "./logs-ingestion-routes.js";

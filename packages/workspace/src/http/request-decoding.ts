@@ -4,7 +4,7 @@
 
 import type { Transform } from "node:stream";
 import { createGunzip, createInflate } from "node:zlib";
-import type { FastifyReply, FastifyRequest, RequestPayload } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, RequestPayload } from "fastify";
 import { ApiError } from "./api-error.js";
 
 type DecodedPayload = Transform & { receivedEncodedLength: number };
@@ -42,4 +42,17 @@ export async function decodeRequestBody(
   });
   payload.pipe(decoded);
   return decoded;
+}
+
+/**
+ * Keeps JSON and NDJSON bodies as text within one plugin's routes: ingestion parses the rows itself, so that
+ * a bad row is reported with its line, and never holds a parsed copy of the whole body beside its own.
+ */
+export function acceptJsonBodiesAsText(app: FastifyInstance): void {
+  app.removeContentTypeParser(["application/json"]);
+  app.addContentTypeParser(
+    ["application/json", "application/x-ndjson", "text/plain"],
+    { parseAs: "string" },
+    (_request, body, done) => done(null, body),
+  );
 }

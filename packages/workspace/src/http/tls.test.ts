@@ -11,10 +11,12 @@ import {
   LogsQueryResultStatus as LegacyStatus,
 } from "@azure/monitor-query";
 import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query-logs";
+import { isAggregateLogsUploadError, LogsIngestionClient } from "@azure/monitor-ingestion";
 import { WorkspaceStore } from "../store/workspace-store.js";
 import { QueryError } from "../kql/errors.js";
 import type { QueryResult } from "../kql/result.js";
 import { ApiKeyStore } from "./api-keys.js";
+import { logsIngestionRoutes } from "./logs-ingestion-routes.js";
 import { createServer, type WorkspaceServer } from "./server.js";
 import type { QueryRunner } from "./query-routes.js";
 
@@ -90,6 +92,7 @@ beforeAll(async () => {
     keys,
     port: 0,
     tls: { cert: ca, key: readFileSync(join(dir, "key.pem")) },
+    plugins: [logsIngestionRoutes({ store })],
   });
   url = await server.listen();
 });
@@ -237,5 +240,73 @@ describe("@azure/monitor-query LogsQueryClient (the earlier package)", () => {
         (error: unknown) => error,
       );
     expect(denied).toMatchObject({ statusCode: 403, code: "InvalidAuthenticationToken" });
+  });
+});
+
+describe("@azure/monitor-ingestion LogsIngestionClient", () => {
+  const client = (key = agentKey): LogsIngestionClient =>
+    new LogsIngestionClient(url, keyCredential(key), clientOptions());
+  const port = (n: number): Record<string, unknown> => ({
+    TimeGenerated: "2026-05-01T10:00:00Z",
+    Computer: "web-1",
+    Machine: "m-6f1c1a52-1111-4222-8333-944455556666",
+    Ip: "10.0.0.1",
+    Port: 8000 + n,
+    Protocol: "tcp",
+  });
+
+  async function storedPorts(): Promise<number[]> {
+    const connection = await store.connect();
+    try {
+      const reader = await connection.runAndReadAll(`SELECT "Port" FROM "VMBoundPort" ORDER BY "Port"`);
+      return reader.getRows().map((r) => Number(r[0]));
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  it("uploads rows through a stream named after a table, gzip-compressed", async () => {
+    const before = (await storedPorts()).length;
+    await client().upload("dcr-any", "Custom-VMBoundPort", [port(1), port(2), port(3)]);
+    await client().upload("dcr-any", "VMBoundPort", [port(4)]);
+    expect(await storedPorts()).toHaveLength(before + 4);
+    expect(await storedPorts()).toEqual(expect.arrayContaining([8001, 8002, 8003, 8004]));
+  });
+
+  it("refuses an upload with a bad row whole, naming the row and column, and keeps what was stored", async () => {
+    const before = await storedPorts();
+    const failure = await client()
+      .upload("dcr-any", "Custom-VMBoundPort", [port(5), { ...port(6), Port: "not a port" }])
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(isAggregateLogsUploadError(failure)).toBe(true);
+    const cause = (failure as { errors: { cause: { statusCode?: number; message: string } }[] }).errors[0]
+      ?.cause;
+    expect(cause?.statusCode).toBe(400);
+    expect(cause?.message).toMatch(/Port/);
+    expect(await storedPorts()).toEqual(before);
+  });
+
+  it("refuses an unknown stream and a key that may not ingest", async () => {
+    const unknown = await client()
+      .upload("dcr-any", "Custom-Nope_CL", [port(7)])
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect((unknown as { errors: { cause: { message: string } }[] }).errors[0]?.cause.message).toMatch(
+      /Nope_CL/,
+    );
+    const denied = await client(readerKey)
+      .upload("dcr-any", "Custom-VMBoundPort", [port(8)])
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect((denied as { errors: { cause: { statusCode?: number } }[] }).errors[0]?.cause.statusCode).toBe(
+      403,
+    );
   });
 });

@@ -1,11 +1,12 @@
 // What a Kusto REST request asks of the query beyond its text: the client request properties
-// (`properties.Options`, sent as an object or as JSON text; `properties.Parameters` fill
-// `declare query_parameters`, which the engine does not support yet) and the `set` statements at the head of the
+// (`properties.Options`, sent as an object or as JSON text, and `properties.Parameters`, the values of the
+// query's `declare query_parameters`) and the `set` statements at the head of the
 // query, which Kusto treats the same way. Only the options that change the answer or its limits are read;
 // the many others (tracing, caching hints, client names) are accepted and ignored, as a Kusto cluster
 // ignores options it does not know.
 
 import { parseTimespan, ticksPerMillisecond } from "@svcmap/model";
+import type { QueryParameters } from "../kql/result.js";
 import { badArgument } from "./api-error.js";
 import type { QueryLimits } from "./query-routes.js";
 
@@ -15,6 +16,7 @@ export interface KustoRequestOptions {
   readonly maxRows?: number;
   readonly maxBytes?: number;
   readonly noTruncation?: boolean;
+  readonly parameters: QueryParameters;
 }
 
 /**
@@ -27,6 +29,13 @@ export function readRequestOptions(properties: unknown, query: string): KustoReq
   const parsed = propertiesObject(properties);
   const options: Record<string, unknown> = { ...objectOf(parsed["Options"] ?? parsed["options"]) };
   for (const [name, value] of leadingSetStatements(query)) options[name] = value;
+  // Clients send every value as text; a number or flag sent bare is read as the same text.
+  const parameters = Object.fromEntries(
+    Object.entries(objectOf(parsed["Parameters"] ?? parsed["parameters"])).map(([k, v]) => [
+      k,
+      typeof v === "string" ? v : JSON.stringify(v),
+    ]),
+  );
   const lower = new Map(Object.entries(options).map(([k, v]) => [k.toLowerCase(), v]));
   const timeout = lower.get("servertimeout");
   const now = lower.get("query_now");
@@ -39,6 +48,7 @@ export function readRequestOptions(properties: unknown, query: string): KustoReq
     ...(rows === undefined ? {} : { maxRows: positiveWhole("truncationmaxrecords", rows) }),
     ...(bytes === undefined ? {} : { maxBytes: positiveWhole("truncationmaxsize", bytes) }),
     ...(noTruncation === undefined ? {} : { noTruncation: flag(noTruncation) }),
+    parameters,
   };
 }
 

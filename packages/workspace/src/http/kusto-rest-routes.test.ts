@@ -175,6 +175,44 @@ describe("v2 queries (/v2/rest/query)", () => {
     expect(lifted.primaryResults[0]!._rows).toHaveLength(7);
   });
 
+  it("fills declare query_parameters from the request's parameters, with defaults and typed values", async () => {
+    const properties = at(end);
+    properties.setParameter("computer", "acme-demo");
+    properties.setParameter("since", "datetime(2026-11-22T06:30:00Z)");
+    const query = `declare query_parameters(computer:string, since:datetime, top:long = 2);
+VMConnection | where Computer == computer and TimeGenerated >= since | summarize n = count() by RemoteIp | top top by n`;
+    const response = await client.execute("default", query, properties);
+    const expected = await queryApi(
+      "VMConnection | where Computer == 'acme-demo' and TimeGenerated >= datetime(2026-11-22T06:30:00Z) | summarize n = count() by RemoteIp | top 2 by n",
+    );
+    expect(response.primaryResults[0]!._rows).toEqual(expected.rows);
+    expect(expected.rows.length).toBe(2);
+    // A quote in a parameter's value is data, never query text.
+    const quoted = new ClientRequestProperties();
+    quoted.setParameter("computer", "x' or 1==1 //");
+    quoted.setParameter("since", "2026-01-01");
+    const none = await client.execute("default", query, quoted);
+    expect(none.primaryResults[0]!._rows).toEqual([]);
+  });
+
+  it("refuses a missing or mistyped query parameter with its position", async () => {
+    const missing = await rawPost("/v2/rest/query", {
+      db: "default",
+      csl: "declare query_parameters(n:long);\nprint n",
+    });
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.body)).toContain("'n' has no value");
+    const mistyped = await rawPost("/v2/rest/query", {
+      db: "default",
+      csl: "declare query_parameters(n:long);\nprint n",
+      properties: { Parameters: { n: "three" } },
+    });
+    expect(mistyped.status).toBe(400);
+    expect(mistyped.body).toMatchObject({
+      error: { "@line": 1, "@message": expect.stringContaining("not a long") },
+    });
+  });
+
   it("calls stored functions", async () => {
     const response = await client.execute("default", "SentBy(0) | count");
     const expected = await queryApi("VMConnection | distinct Computer | count");

@@ -109,6 +109,7 @@ async function runQuery(
   return runGoverned(context, input.csl, cancel, {
     ...limits,
     ...(options.now === undefined ? {} : { now: options.now }),
+    parameters: options.parameters,
     signal: cancel,
   });
 }

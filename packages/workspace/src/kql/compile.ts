@@ -6,7 +6,7 @@ import { LoweringContext } from "./lower/context.js";
 import type { Rel } from "./lower/ir.js";
 import { pruneUnusedAggregates } from "./lower/prune.js";
 import { QueryLowerer } from "./lower/query.js";
-import type { Visualization } from "./result.js";
+import type { QueryParameters, Visualization } from "./result.js";
 
 export interface CompiledStatement {
   readonly rel: Rel;
@@ -36,6 +36,7 @@ export function compile(
   query: string,
   nowMicros: bigint,
   functions: readonly StoredFunction[] = [],
+  parameters: QueryParameters = noParameters,
 ): CompiledQuery {
   const globals = globalStateWith(functions);
   let compiledTexts = compiledByGlobals.get(globals);
@@ -43,16 +44,26 @@ export function compile(
     compiledTexts = new LRUCache<string, CompiledQuery>({ max: 512 });
     compiledByGlobals.set(globals, compiledTexts);
   }
-  const cached = compiledTexts.get(query);
+  const key = compiledKey(query, parameters);
+  const cached = compiledTexts.get(key);
   if (cached !== undefined) return atNow(cached, nowMicros);
   const analysed = analyse(query, globals);
-  const ctx = new LoweringContext(analysed.text, nowMicros);
+  const ctx = new LoweringContext(analysed.text, nowMicros, parameters);
   const statements = new QueryLowerer(ctx)
     .lowerQuery(analysed.root)
     .map((s) => ({ ...s, rel: aggregateBelowJoins(pruneUnusedAggregates(s.rel)) }));
   const compiled = { text: analysed.text, statements, readsNow: ctx.usesNow };
-  compiledTexts.set(query, compiled);
+  compiledTexts.set(key, compiled);
   return compiled;
+}
+
+export const noParameters: QueryParameters = Object.freeze({});
+
+/** What a compiled query is cached by: its text, and the query parameters' values lowered into it. */
+export function compiledKey(query: string, parameters: QueryParameters): string {
+  const names = Object.keys(parameters);
+  if (names.length === 0) return query;
+  return `${query}\u0000${JSON.stringify(names.sort().map((n) => [n, parameters[n]]))}`;
 }
 
 /** The query as compiled for another now(): every value computed from now() moves with it. */

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { WorkspaceStore } from "../store/workspace-store.js";
 import type { StoredFunction, StoredFunctionSource } from "./analyse/stored-functions.js";
-import { compile, type CompiledQuery } from "./compile.js";
+import { compile, noParameters, type CompiledQuery } from "./compile.js";
 import { compileThread, compileThreadAvailable } from "./compile-thread/client.js";
 import { QueryError } from "./errors.js";
 import { call, childrenOf, lit, mapChildren, type Rel } from "./lower/ir.js";
@@ -41,7 +41,11 @@ export class KqlEngine {
   /** Compiles on this thread (for toSql, tests and explain); run() compiles on the compiler thread. */
   compile(query: string, options: QueryOptions = {}): CompiledQuery {
     const now = options.now ?? new Date();
-    return withTimespan(compile(query, microsOf(now), this.storedFunctions()), options.timespan, now);
+    return withTimespan(
+      compile(query, microsOf(now), this.storedFunctions(), options.parameters),
+      options.timespan,
+      now,
+    );
   }
 
   /**
@@ -55,9 +59,10 @@ export class KqlEngine {
 
   private async compileForRun(query: string, options: QueryOptions): Promise<CompiledQuery> {
     const now = options.now ?? new Date();
+    const parameters = options.parameters ?? noParameters;
     const compiled = compileThreadAvailable()
-      ? await compileThread.compile(query, microsOf(now), this.storedFunctions())
-      : compile(query, microsOf(now), this.storedFunctions());
+      ? await compileThread.compile(query, microsOf(now), this.storedFunctions(), parameters)
+      : compile(query, microsOf(now), this.storedFunctions(), parameters);
     return withTimespan(compiled, options.timespan, now);
   }
 

@@ -27,12 +27,19 @@ export interface QueryResult {
   readonly truncated?: { readonly reason: "rows" | "bytes"; readonly limit: number };
 }
 
+export type QueryParameters = Readonly<Record<string, string>>;
+
 export interface QueryOptions {
   /** The value of now() for the whole query (Kusto's query_now); defaults to the time the query starts. */
   readonly now?: Date;
   /** An ISO 8601 duration or start/end interval limiting TimeGenerated, as the Query API's timespan. */
   readonly timespan?: string;
   readonly timeoutMs?: number;
+  /**
+   * Values of the query's `declare query_parameters(...)`, each a literal of the declared type written as
+   * Kusto clients send them (`"3"`, `"web-1"`, `"2026-01-01T00:00:00Z"`, `"1h"`).
+   */
+  readonly parameters?: QueryParameters;
   readonly maxRows?: number;
   readonly maxBytes?: number;
   /**

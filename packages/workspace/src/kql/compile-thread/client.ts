@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { LRUCache } from "lru-cache";
 import type { StoredFunction } from "../analyse/stored-functions.js";
-import { atNow, type CompiledQuery } from "../compile.js";
+import { atNow, compiledKey, type CompiledQuery } from "../compile.js";
+import type { QueryParameters } from "../result.js";
 import { QueryError } from "../errors.js";
 import type { CompileReply, CompileRequest } from "./protocol.js";
 
@@ -18,7 +19,7 @@ export function compileThreadAvailable(): boolean {
 }
 
 interface Pending {
-  readonly query: string;
+  readonly key: string;
   readonly texts: LRUCache<string, CompiledQuery>;
   readonly resolve: (compiled: CompiledQuery) => void;
   readonly reject: (error: Error) => void;
@@ -49,20 +50,26 @@ class CompileThread {
     return worker;
   }
 
-  compile(query: string, nowMicros: bigint, functions: readonly StoredFunction[]): Promise<CompiledQuery> {
+  compile(
+    query: string,
+    nowMicros: bigint,
+    functions: readonly StoredFunction[],
+    parameters: QueryParameters,
+  ): Promise<CompiledQuery> {
     let texts = this.compiled.get(functions);
     if (texts === undefined) {
       texts = new LRUCache<string, CompiledQuery>({ max: 512 });
       this.compiled.set(functions, texts);
     }
-    const cached = texts.get(query);
+    const key = compiledKey(query, parameters);
+    const cached = texts.get(key);
     if (cached !== undefined) return Promise.resolve(atNow(cached, nowMicros));
     const worker = this.start();
     const id = this.nextId++;
     return new Promise<CompiledQuery>((resolve, reject) => {
-      this.pending.set(id, { query, texts, resolve, reject });
+      this.pending.set(id, { key, texts, resolve, reject });
       if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, query, nowMicros, functions } satisfies CompileRequest);
+      worker.postMessage({ id, query, nowMicros, functions, parameters } satisfies CompileRequest);
     });
   }
 
@@ -72,7 +79,7 @@ class CompileThread {
     this.pending.delete(reply.id);
     if (this.pending.size === 0) this.worker?.unref();
     if (reply.ok) {
-      waiting.texts.set(waiting.query, reply.compiled);
+      waiting.texts.set(waiting.key, reply.compiled);
       waiting.resolve(reply.compiled);
     } else if (reply.code !== undefined) {
       waiting.reject(new QueryError(reply.code, reply.message, reply.diagnostics));

@@ -1,6 +1,7 @@
 import type { StoredFunction } from "../analyse/stored-functions.js";
 import type { CompiledQuery } from "../compile.js";
 import type { QueryDiagnostic, QueryErrorCode } from "../errors.js";
+import type { QueryParameters } from "../result.js";
 
 export interface CompileRequest {
   readonly id: number;
@@ -8,6 +9,7 @@ export interface CompileRequest {
   readonly nowMicros: bigint;
   /** The workspace's stored functions as of this query (plain data; the thread builds its own GlobalState). */
   readonly functions: readonly StoredFunction[];
+  readonly parameters: QueryParameters;
 }
 
 export type CompileReply =

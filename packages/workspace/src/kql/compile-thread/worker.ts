@@ -19,7 +19,7 @@ port.on("message", (request: CompileRequest) => {
     reply = {
       id: request.id,
       ok: true,
-      compiled: compile(request.query, request.nowMicros, request.functions),
+      compiled: compile(request.query, request.nowMicros, request.functions, request.parameters),
     };
   } catch (error) {
     reply =

@@ -2,6 +2,7 @@ import type { KustoType } from "@svcmap/model";
 import { QueryError, type QueryPosition } from "../errors.js";
 import { positionOf } from "../analyse/analyse.js";
 import type { SyntaxNode } from "../analyse/kusto-language.js";
+import type { QueryParameters } from "../result.js";
 import type { Expr, Rel } from "./ir.js";
 
 /** What a `let` name stands for. */
@@ -40,6 +41,8 @@ export class LoweringContext {
   constructor(
     readonly text: string,
     private readonly now: bigint,
+    /** The values of `declare query_parameters`, as the request gave them. */
+    readonly parameters: QueryParameters = {},
   ) {}
 
   /** now() for the whole query, in microseconds since the epoch. */
@@ -58,6 +61,21 @@ export class LoweringContext {
 
   positionOf(node: SyntaxNode): QueryPosition {
     return positionOf(this.text, node.TextStart, node.Width);
+  }
+
+  /** A query parameter declared without a default and not given by the request. */
+  missingParameter(name: string, node: SyntaxNode): QueryError {
+    const where = this.positionOf(node);
+    const message = `the query parameter '${name}' has no value: the request gives none and its declaration no default`;
+    return new QueryError("SemanticError", message, [{ code: "MissingQueryParameter", message, ...where }]);
+  }
+
+  /** A request's value for a query parameter that is not a literal of the declared type. */
+  badParameter(name: string, type: KustoType, value: string, node: SyntaxNode): QueryError {
+    const where = this.positionOf(node);
+    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
+    const message = `the value of query parameter '${name}' is not a ${type}: '${shown}'`;
+    return new QueryError("SemanticError", message, [{ code: "InvalidQueryParameter", message, ...where }]);
   }
 
   notSupported(what: string, node?: SyntaxNode): QueryError {

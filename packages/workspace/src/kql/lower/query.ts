@@ -16,6 +16,7 @@ import {
 import { asString } from "./functions.js";
 import { lowerMakeSeries } from "./make-series.js";
 import { lowerParse } from "./parse.js";
+import { parameterLiteral } from "./literals.js";
 import { lowerTopNested } from "./top-nested.js";
 import {
   call,
@@ -85,7 +86,8 @@ export class QueryLowerer implements ExprLowerer {
       if (kind === "LetStatement") this.lowerLet(statement);
       else if (kind === "ExpressionStatement")
         results.push(this.lowerStatement(child<SyntaxNode>(statement, "Expression") as SyntaxNode));
-      else if (kind === "QueryParametersStatement" || kind === "SetOptionStatement") continue;
+      else if (kind === "QueryParametersStatement") this.lowerQueryParameters(statement);
+      else if (kind === "SetOptionStatement") continue;
       else throw this.ctx.notSupported(`the statement '${textOf(statement).slice(0, 30)}'`, statement);
     }
     return results;
@@ -96,6 +98,37 @@ export class QueryLowerer implements ExprLowerer {
   }
 
   lowerTabular = (node: SyntaxNode): Rel => this.lowerStatement(node).rel;
+
+  /**
+   * `declare query_parameters(name:type [= default], …)`: each name stands for the value the request gave
+   * it, read as a literal of the declared type, or else for its default; one with neither is an error, as
+   * in Kusto.
+   */
+  private lowerQueryParameters(statement: SyntaxNode): void {
+    for (const parameter of elementsOf<SyntaxNode>(child(statement, "Parameters"))) {
+      const declaration = child<SyntaxNode>(parameter, "NameAndType");
+      const nameNode = child<SyntaxNode>(declaration, "Name") as SyntaxNode;
+      const symbol = (nameNode as Kusto.Language.Syntax.NameDeclaration).ReferencedSymbol;
+      const name = nameText(nameNode);
+      const typeNode = child<SyntaxNode>(declaration, "Type");
+      const type = toKustoType(typeNode === null ? undefined : textOf(typeNode).trim());
+      if (symbol === null || type === undefined)
+        throw this.ctx.notSupported(`the query parameter '${textOf(parameter).trim()}'`, parameter);
+      const given = Object.hasOwn(this.ctx.parameters, name) ? this.ctx.parameters[name] : undefined;
+      const fallback = child<SyntaxNode>(child(parameter, "DefaultValue"), "Value");
+      let expr: Expr;
+      if (given !== undefined) {
+        const literal = parameterLiteral(type, given);
+        if (literal === undefined) throw this.ctx.badParameter(name, type, given, parameter);
+        expr = lit(literal);
+      } else if (fallback !== null) {
+        expr = this.lower(fallback, { columns: new Map() });
+      } else {
+        throw this.ctx.missingParameter(name, parameter);
+      }
+      this.ctx.bind(symbol, name, { kind: "scalar", expr });
+    }
+  }
 
   private lowerLet(statement: SyntaxNode): void {
     const nameNode = child<SyntaxNode>(statement, "Name") as SyntaxNode;

@@ -1,0 +1,1 @@
+SELECT "n" AS "n", 'big' AS "label", 54000000000 AS "window" FROM (SELECT 1 AS "n" UNION ALL SELECT 2 UNION ALL SELECT 3) AS t0 WHERE ("n" >= 2)

@@ -1,6 +1,6 @@
 // Runs the built command (npm test builds first; otherwise `npx tsc -b packages/cli`) on real files.
 
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,22 +96,105 @@ describe("svcmap ingest", () => {
     expect(await count("VMConnection")).toBe(4);
   });
 
-  it("refuses an unknown table and, for now, --url", async () => {
+  it("refuses an unknown table", async () => {
     const path = file("one.ndjson", `${row(1)}\n`);
     const unknown = await svcmap(["ingest", "--data", data, "--table", "Connections", path]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/unknown table "Connections"/);
-    const remote = await svcmap([
-      "ingest",
-      "--url",
-      "http://127.0.0.1:7150",
-      "--table",
-      "VMConnection",
-      path,
-    ]);
-    expect(remote.code).toBe(1);
-    expect(remote.stderr).toMatch(/--url is not supported yet/);
   });
+
+  it("sends files to a running server with --url, each checked as --data checks it", async () => {
+    const served = join(dir, "served");
+    const contributor = (
+      await svcmap(["keys", "create", "--data", served, "--role", "contributor"])
+    ).stdout.trim();
+    const reader = (await svcmap(["keys", "create", "--data", served, "--role", "reader"])).stdout.trim();
+    const server = spawn(
+      process.execPath,
+      [bin, "serve", "--data", served, "--port", "0", "--log-level", "warn"],
+      {
+        cwd: dir,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        server.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          const found = /listening on (http:\/\/\S+)/.exec(out);
+          if (found?.[1] !== undefined) resolve(found[1]);
+        });
+        server.once("exit", (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      const ndjson = file("r1.ndjson", `${row(80)}\n${row(443)}\n`);
+      const csv = file("r2.csv", "TimeGenerated,Computer,DestinationPort\n2026-05-01T10:00:00Z,web-02,22\n");
+      const bad = file(
+        "r3.csv",
+        "TimeGenerated,Computer,DestinationPort\n2026-05-01T10:00:00Z,web-02,22\n2026-05-01T10:00:00Z,web-02,ssh\n",
+      );
+      const sent = await svcmap([
+        "ingest",
+        "--url",
+        url,
+        "--key",
+        contributor,
+        "--table",
+        "VMConnection",
+        ndjson,
+        csv,
+      ]);
+      expect(sent.code).toBe(0);
+      expect(sent.stdout).toMatch(/r1\.ndjson: VMConnection: 2 rows/);
+      expect(sent.stdout).toMatch(/r2\.csv: VMConnection: 1 rows/);
+      const refused = await svcmap([
+        "ingest",
+        "--url",
+        url,
+        "--key",
+        contributor,
+        "--table",
+        "VMConnection",
+        ndjson,
+        bad,
+      ]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`svcmap: ${bad}:3: column DestinationPort: expected int, got "ssh"`);
+      expect(refused.stderr).toContain(`already stored before it: ${ndjson}`);
+      const piped = await svcmap(
+        ["ingest", "--url", url, "--key", contributor, "--table", "VMConnection", "-"],
+        `${row(5432)}\n`,
+      );
+      expect(piped.code).toBe(0);
+      const denied = await svcmap([
+        "ingest",
+        "--url",
+        url,
+        "--key",
+        reader,
+        "--table",
+        "VMConnection",
+        ndjson,
+      ]);
+      expect(denied.code).toBe(1);
+      expect(denied.stderr).toMatch(/cannot/);
+      const counted = await svcmap([
+        "query",
+        "--url",
+        url,
+        "--key",
+        reader,
+        "--format",
+        "csv",
+        "VMConnection | count",
+      ]);
+      // r1 twice (the second run stored it before r3 was refused), r2 once, stdin once.
+      expect(counted.stdout.trim().split("\n")[1]).toBe("6");
+    } finally {
+      server.kill("SIGTERM");
+      await new Promise((resolve) => server.once("exit", resolve));
+    }
+  }, 60_000);
 
   it("explains its options", async () => {
     const missing = await svcmap(["ingest", "--data", data, "x.ndjson"]);

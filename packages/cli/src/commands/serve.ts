@@ -7,6 +7,7 @@ import type { FastifyPluginAsync } from "fastify";
 import {
   agentIngestRoutes,
   logsIngestionRoutes,
+  fileIngestRoutes,
   ApiKeyStore,
   createServer,
   defaultHost,
@@ -110,6 +111,7 @@ export async function serve(args: readonly string[], companion?: Companion): Pro
       plugins: [
         agentIngestRoutes({ store, enrichment }),
         logsIngestionRoutes({ store, enrichment }),
+        fileIngestRoutes({ store, enrichment }),
         mapApiPlugin({ engine, groups }),
         savedItemRoutes(saved),
         ...webUiPlugins(),

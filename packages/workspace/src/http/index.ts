@@ -13,3 +13,4 @@ export * from "./web-ui.js";
 export * from "./saved-routes.js";
 export * from "./kusto-rest-routes.js";
 export * from "./logs-ingestion-routes.js";
+export * from "./file-ingest-routes.js";

@@ -1,6 +1,13 @@
 export { IngestError, type RowLocation } from "./ingest-error.js";
 export { ingestBatch, resolveTableName, type IngestOptions, type IngestResult } from "./ingest-batch.js";
-export { fileRowSource, jsonTextRowSource, type RowFormat, type RowSource } from "./row-sources.js";
+export {
+  detectFormat,
+  fileRowSource,
+  jsonTextRowSource,
+  streamRowSource,
+  type RowFormat,
+  type RowSource,
+} from "./row-sources.js";
 export type { RawRow, ValueEncoding } from "./row-checker.js";
 export { ingestFiles } from "./ingest-files.js";
 export { parseWorkerAvailable } from "./worker-ingest.js";

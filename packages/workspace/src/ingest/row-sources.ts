@@ -45,6 +45,18 @@ export async function fileRowSource(path: string, format?: RowFormat): Promise<R
   }
 }
 
+/** Rows arriving on a stream in a known format, e.g. a file sent to the workspace over HTTP. */
+export function streamRowSource(name: string, format: RowFormat, stream: Readable): RowSource {
+  switch (format) {
+    case "ndjson":
+      return ndjsonSource(name, () => stream);
+    case "json-array":
+      return jsonArraySource(name, async () => streamText(stream));
+    case "csv":
+      return csvSource(name, () => stream);
+  }
+}
+
 /** NDJSON or a JSON array held in memory, e.g. a request body. */
 export function jsonTextRowSource(name: string, text: string): RowSource {
   return firstNonSpace(text) === "["
@@ -52,7 +64,8 @@ export function jsonTextRowSource(name: string, text: string): RowSource {
     : ndjsonSource(name, () => text);
 }
 
-async function detectFormat(path: string): Promise<RowFormat> {
+/** A file's format from its extension, or else from its first character. */
+export async function detectFormat(path: string): Promise<RowFormat> {
   const extension = extname(path).toLowerCase();
   if (extension === ".csv") return "csv";
   if (extension === ".ndjson" || extension === ".jsonl") return "ndjson";

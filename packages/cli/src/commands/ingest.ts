@@ -70,7 +70,10 @@ async function ingest(args: readonly string[]): Promise<number> {
     return sendToServer(values.url, values.key ?? process.env["SVCMAP_API_KEY"], values.table, positionals);
   }
   const enrichment = enrichmentFrom(values, (error) => process.stderr.write(`svcmap: ${error.message}\n`));
-  const store = await openStore({ dataDir: values.data ?? defaultDataDir });
+  const store = await openStore(
+    { dataDir: values.data ?? defaultDataDir },
+    "stop that process, or send the files to it with --url",
+  );
   try {
     const result = await ingestFiles(store, values.table, positionals, { enrichment });
     process.stdout.write(summary(result));

@@ -96,7 +96,7 @@ async function runLocally(
   now: Date | undefined,
   timespan: string | undefined,
 ): Promise<Outcome> {
-  const store = await openStore({ dataDir });
+  const store = await openStore({ dataDir }, "stop that process, or send the query to it with --url");
   try {
     const engine = new KqlEngine(store, await SavedItemStore.open(store));
     const result = await engine.run(text, {

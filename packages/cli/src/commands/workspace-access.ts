@@ -7,15 +7,22 @@ export { runCommand, UsageError } from "./run-command.js";
 
 export const defaultDataDir = "./svcmap-data";
 
-export async function openStore(options: StoreOptions): Promise<WorkspaceStore> {
+/**
+ * Opens the data directory, or explains who holds it. `remedy` is what this command can do instead: send the
+ * work to the server (query, ingest), or nothing but wait for it to stop (serve, simulate, keys).
+ */
+export async function openStore(
+  options: StoreOptions,
+  remedy = "stop that process first",
+): Promise<WorkspaceStore> {
   try {
     return await WorkspaceStore.open(options);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/Could not set lock on file/i.test(message)) {
       throw new Error(
-        `the data directory ${options.dataDir} is in use by another svcmap process (is 'svcmap serve' running ` +
-          `on it?); stop that process, or send the command to the server with --url`,
+        `the data directory ${options.dataDir} is in use by another svcmap process (is 'svcmap serve' or ` +
+          `'svcmap start' running on it?); ${remedy}`,
       );
     }
     throw error;

@@ -5,7 +5,7 @@
 
 import type { KustoType } from "@svcmap/model";
 import { queryableTables } from "../kql/analyse/global-state.js";
-import type { StoredFunction } from "../kql/analyse/stored-functions.js";
+import { parameterListText, type StoredFunction } from "../kql/analyse/stored-functions.js";
 import type { ResultTable, ResultValue } from "../kql/result.js";
 import { ApiError, badArgument } from "./api-error.js";
 
@@ -337,12 +337,6 @@ function showFunctions(functions: readonly StoredFunction[]): ResultTable {
       ["Folder", "string"],
       ["DocString", "string"],
     ],
-    functions.map((f) => [
-      f.name,
-      `(${f.parameters.map((p) => `${p.name}:${p.type}${p.default === undefined ? "" : ` = ${p.default}`}`).join(", ")})`,
-      `{${f.body}}`,
-      "",
-      f.description,
-    ]),
+    functions.map((f) => [f.name, parameterListText(f.parameters), `{${f.body}}`, "", f.description]),
   );
 }

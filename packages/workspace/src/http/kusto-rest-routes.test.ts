@@ -341,3 +341,27 @@ describe("management commands (/v1/rest/mgmt)", () => {
     );
   });
 });
+
+describe("the Log Analytics metadata API (GET /v1/workspaces/{id}/metadata)", () => {
+  it("lists the same tables, columns and stored functions as the Kusto schema", async () => {
+    const response = await fetch(`${url}/v1/workspaces/${store.workspaceId}/metadata`, {
+      headers: { authorization: `Bearer ${readerKey}` },
+    });
+    expect(response.status).toBe(200);
+    const metadata = (await response.json()) as {
+      tables: { name: string; timespanColumn?: string; columns: { name: string; type: string }[] }[];
+      functions: { name: string; parameters: string; body: string }[];
+    };
+    const connections = metadata.tables.find((t) => t.name === "VMConnection");
+    const columns = await queryApi("VMConnection | getschema | project ColumnName, ColumnType");
+    expect(connections?.columns.map((c) => [c.name, c.type])).toEqual(columns.rows);
+    expect(connections?.timespanColumn).toBe("TimeGenerated");
+    expect(metadata.functions).toEqual([
+      expect.objectContaining({ name: "SentBy", parameters: "minBytes:long = 0" }),
+    ]);
+    const other = await fetch(`${url}/v1/workspaces/00000000-0000-0000-0000-000000000000/metadata`, {
+      headers: { authorization: `Bearer ${readerKey}` },
+    });
+    expect(other.status).toBe(404);
+  });
+});

@@ -35,6 +35,7 @@ import {
   type QueryRunner,
 } from "./query-routes.js";
 import { registerKustoRestRoutes } from "./kusto-rest-routes.js";
+import { registerMetadataRoute } from "./metadata-route.js";
 import { decodeRequestBody } from "./request-decoding.js";
 import { queryErrorToApiError } from "./response-body.js";
 
@@ -131,6 +132,7 @@ export async function createServer(options: ServerOptions): Promise<WorkspaceSer
     closing: closing.signal,
   };
   registerQueryRoutes(app, queryContext);
+  registerMetadataRoute(app, options.store.workspaceId, options.functions);
   registerKustoRestRoutes(app, {
     ...queryContext,
     version,

@@ -43,7 +43,9 @@ function textOf(arg: SqlArg): string {
     case "string":
       return arg.sql;
     case "datetime":
-      return `strftime(${arg.sql}, '%Y-%m-%dT%H:%M:%S.%fZ')`;
+      // Kusto writes a datetime as text with all seven digits of its 100-ns ticks; DuckDB keeps microseconds,
+      // so the seventh is always 0.
+      return `strftime(${arg.sql}, '%Y-%m-%dT%H:%M:%S.%f0Z')`;
     case "dynamic":
       return `CASE WHEN json_type(${arg.sql}) = 'VARCHAR' THEN ${arg.sql}->>'$' ELSE CAST(${arg.sql} AS VARCHAR) END`;
     case "bool":

@@ -91,7 +91,7 @@ const datetimeParts: Readonly<Record<string, string>> = {
   microsecond: "microsecond",
 };
 
-const arithmeticOperator: Readonly<Record<string, string>> = { add: "+", sub: "-", mul: "*", mod: "%" };
+const arithmeticOperator: Readonly<Record<string, string>> = { add: "+", sub: "-", mul: "*" };
 const comparison: Readonly<Record<string, string>> = {
   eq: "=",
   ne: "<>",
@@ -117,6 +117,8 @@ const nullAwareComparisons: Readonly<Record<string, Renderer>> = {
 const renderers: Readonly<Record<string, Renderer>> = {
   ...nullAwareComparisons,
   and: (x) => `(${a(x, 0)} AND ${a(x, 1)})`,
+  // Kusto's modulo is never negative: 0 <= N % D < abs(D), so -14 % 12 is 10 (SQL's remainder gives -2).
+  mod: (x) => `(((${a(x, 0)} % ${a(x, 1)}) + abs(${a(x, 1)})) % abs(${a(x, 1)}))`,
   or: (x) => `(${a(x, 0)} OR ${a(x, 1)})`,
   not: (x) => `(NOT ${a(x, 0)})`,
   neg: (x) => `(-${a(x, 0)})`,

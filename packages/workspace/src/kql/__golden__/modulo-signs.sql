@@ -1,0 +1,1 @@
+SELECT (((14 % 12) + abs(12)) % abs(12)) AS "plusPlus", (((-14 % 12) + abs(12)) % abs(12)) AS "minusPlus", (((14 % -12) + abs(-12)) % abs(-12)) AS "plusMinus", (((-14 % -12) + abs(-12)) % abs(-12)) AS "minusMinus", (((CAST(-7.5 AS DOUBLE) % 2) + abs(2)) % abs(2)) AS "realMinus" FROM (SELECT 1 AS __row) AS t0

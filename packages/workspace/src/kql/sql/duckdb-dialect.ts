@@ -67,6 +67,10 @@ function toDynamic(arg: SqlArg): string {
 }
 
 function numeric(arg: SqlArg, to: "BIGINT" | "INTEGER" | "DOUBLE"): string {
+  // Kusto truncates a number written with a fraction ("12.7" is 12); SQL's cast would round it. The decimal
+  // keeps integers of every size exact; the double takes what a decimal cannot hold, such as 1e30.
+  if (arg.type === "string" && to !== "DOUBLE")
+    return `coalesce(TRY_CAST(trunc(TRY_CAST(${arg.sql} AS DECIMAL(38, 9))) AS ${to}), TRY_CAST(trunc(TRY_CAST(${arg.sql} AS DOUBLE)) AS ${to}))`;
   if (arg.type === "string") return `TRY_CAST(${arg.sql} AS ${to})`;
   if (arg.type === "dynamic") return `TRY_CAST(${textOf(arg)} AS ${to})`;
   if (arg.type === "bool") return `CAST(${arg.sql} AS ${to})`;
@@ -125,9 +129,8 @@ const renderers: Readonly<Record<string, Renderer>> = {
   div: (x, type) =>
     type === "real" || t(x, 0) === "real" || t(x, 1) === "real"
       ? `(CAST(${a(x, 0)} AS DOUBLE) / ${a(x, 1)})`
-      : type === "timespan"
-        ? `CAST(trunc(${a(x, 0)} / ${a(x, 1)}) AS BIGINT)`
-        : `CAST(trunc(${a(x, 0)} / ${a(x, 1)}) AS ${duckdbTypeOf[type]})`,
+      : // Whole numbers divide exactly (a double would round longs beyond 2^53), truncating toward zero.
+        `CAST(CASE WHEN ${a(x, 1)} = 0 THEN error('division by zero') ELSE ${a(x, 0)} // ${a(x, 1)} END AS ${type === "timespan" ? "BIGINT" : duckdbTypeOf[type]})`,
   eq_ci: (x) => `(lower(${a(x, 0)}) = lower(${a(x, 1)}))`,
   ne_ci: (x) => `(lower(${a(x, 0)}) <> lower(${a(x, 1)}))`,
   in: (x) =>

@@ -111,8 +111,10 @@ export function lowerAggregate(
   const type = resultKustoType(node, ctx);
   const base = conditional[name];
   if (base !== undefined) {
-    const predicate = args[args.length - 1] as Expr;
-    const rest = args.slice(0, -1);
+    // countif(predicate); the others take (expression, predicate [, size or accuracy]).
+    const predicateIndex = name === "countif" ? 0 : 1;
+    const predicate = args[predicateIndex] as Expr;
+    const rest = args.filter((_, i) => i !== predicateIndex);
     return { kind: "single", fn: base, args: rest, type, filter: predicate, at };
   }
   if (name === "count" && args.length > 0) {

@@ -198,7 +198,12 @@ const renderers: Readonly<Record<string, Renderer>> = {
       : `to_json(string_split(${a(x, 0)}, ${a(x, 1)}))`,
   extract: (x) => `coalesce(regexp_extract(${a(x, 2)}, ${a(x, 0)}, CAST(${a(x, 1)} AS INTEGER)), '')`,
   countof: (x) =>
-    `CAST((length(${a(x, 0)}) - length(replace(${a(x, 0)}, ${a(x, 1)}, ''))) / length(${a(x, 1)}) AS BIGINT)`,
+    x[2] !== undefined && x[2].sql === quoteString("regex")
+      ? `CAST(len(regexp_extract_all(${a(x, 0)}, ${a(x, 1)})) AS BIGINT)`
+      : x[2] === undefined || x[2].sql === quoteString("normal")
+        ? // Plain matches may overlap: "aaaa" holds "aa" three times. Every start position is tried.
+          `CAST(CASE WHEN length(${a(x, 1)}) = 0 THEN 0 ELSE len(list_filter(range(1, length(${a(x, 0)}) - length(${a(x, 1)}) + 2), i -> substr(${a(x, 0)}, i, length(${a(x, 1)})) = ${a(x, 1)})) END AS BIGINT)`
+        : undefined,
   coalesce: (x) => `coalesce(${x.map((v) => v.sql).join(", ")})`,
   tolong: (x) => numeric(x[0] as SqlArg, "BIGINT"),
   toint: (x) => numeric(x[0] as SqlArg, "INTEGER"),
@@ -351,12 +356,12 @@ const aggregates: Readonly<
   take_any: (x, _type, f) => `any_value(${a(x, 0)})${f}`,
   make_set: (x, _type, f) =>
     x[0]?.type === "dynamic"
-      ? `coalesce(to_json(list_distinct(flatten(list(${asJsonList(a(x, 0))})${f}))), '[]')`
-      : `coalesce(to_json(list(DISTINCT ${a(x, 0)})${f}), '[]')`,
+      ? `coalesce(to_json(${atMost(x, `list_distinct(flatten(list(${asJsonList(a(x, 0))})${f}))`)}), '[]')`
+      : `coalesce(to_json(${atMost(x, `list(DISTINCT ${a(x, 0)})${f}`)}), '[]')`,
   make_list: (x, _type, f) =>
     x[0]?.type === "dynamic"
-      ? `coalesce(to_json(flatten(list(${asJsonList(a(x, 0))})${f})), '[]')`
-      : `coalesce(to_json(list(${a(x, 0)})${f}), '[]')`,
+      ? `coalesce(to_json(${atMost(x, `flatten(list(${asJsonList(a(x, 0))})${f})`)}), '[]')`
+      : `coalesce(to_json(${atMost(x, `list(${a(x, 0)})${f}`)}), '[]')`,
   stdev: (x, _type, f) => `stddev_samp(${a(x, 0)})${f}`,
   stdevp: (x, _type, f) => `stddev_pop(${a(x, 0)})${f}`,
   variance: (x, _type, f) => `var_samp(${a(x, 0)})${f}`,
@@ -366,7 +371,7 @@ const aggregates: Readonly<
     `coalesce(to_json(list(${toDynamic(x[0] as SqlArg)} ORDER BY ${a(x, 1)})${f}), '[]')`,
   // Bags merged key by key; a key that several rows carry keeps one of their values (the first met).
   make_bag: (x, _type, f) =>
-    `coalesce(to_json(svcmap_first_keys(flatten(list(map_entries(CASE WHEN json_type(${a(x, 0)}) = 'OBJECT' THEN CAST(${a(x, 0)} AS MAP(VARCHAR, JSON)) END))${f}))), '{}')`,
+    `coalesce(to_json(${bagOfAtMost(x, `svcmap_first_keys(flatten(list(map_entries(CASE WHEN json_type(${a(x, 0)}) = 'OBJECT' THEN CAST(${a(x, 0)} AS MAP(VARCHAR, JSON)) END))${f}))`)}), '{}')`,
   percentile: (x, _type, f) => `quantile_disc(${a(x, 0)}, ${a(x, 1)} / 100.0)${f}`,
   percentiles_array: (x, _type, f) =>
     `to_json(list_transform(quantile_disc(${a(x, 0)}, [${x
@@ -374,6 +379,16 @@ const aggregates: Readonly<
       .map((p) => `${p.sql} / 100.0`)
       .join(", ")}])${f}, v -> ${toDynamic({ sql: "v", type: x[0]?.type ?? "real" })}))`,
 };
+
+/** The list cut to the aggregate's optional maximum size (its second argument; Kusto's default is 1,048,576). */
+function atMost(x: readonly SqlArg[], list: string): string {
+  return x[1] === undefined ? list : `list_slice(${list}, 1, ${x[1].sql})`;
+}
+
+/** A bag cut to its first `maxSize` keys, once each key appears once. */
+function bagOfAtMost(x: readonly SqlArg[], bag: string): string {
+  return x[1] === undefined ? bag : `map_from_entries(list_slice(map_entries(${bag}), 1, ${x[1].sql}))`;
+}
 
 /** make_set/make_list add an array's elements, not the array itself. */
 function asJsonList(value: string): string {

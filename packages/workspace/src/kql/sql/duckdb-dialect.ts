@@ -183,7 +183,11 @@ const renderers: Readonly<Record<string, Renderer>> = {
     x.length > 2
       ? `coalesce(substring(${a(x, 0)}, ${a(x, 1)} + 1, ${a(x, 2)}), '')`
       : `coalesce(substring(${a(x, 0)}, ${a(x, 1)} + 1), '')`,
-  indexof: (x) => `(strpos(${a(x, 0)}, ${a(x, 1)}) - 1)`,
+  indexof: (x) =>
+    // Kusto reads both the source and the lookup as text, whatever their types.
+    x.length === 2
+      ? `(strpos(${textOf(x[0] as SqlArg)}, ${textOf(x[1] as SqlArg)}) - 1)`
+      : `svcmap_indexof(${textOf(x[0] as SqlArg)}, ${textOf(x[1] as SqlArg)}, ${a(x, 2)}, ${x[3]?.sql ?? "-1"}, ${x[4]?.sql ?? "1"})`,
   replace_string: (x) => `replace(${a(x, 0)}, ${a(x, 1)}, ${a(x, 2)})`,
   replace_regex: (x) => `regexp_replace(${a(x, 0)}, ${a(x, 1)}, ${a(x, 2)}, 'g')`,
   trim: (x) => `regexp_replace(${a(x, 1)}, concat('^(', ${a(x, 0)}, ')+|(', ${a(x, 0)}, ')+$'), '', 'g')`,
@@ -625,6 +629,19 @@ const macroDefinitions: readonly { readonly needed: readonly string[]; readonly 
     sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_number(ip) AS CASE WHEN regexp_matches(ip, '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$') THEN
     CAST(split_part(ip, '.', 1) AS BIGINT) * 16777216 + CAST(split_part(ip, '.', 2) AS BIGINT) * 65536 +
     CAST(split_part(ip, '.', 3) AS BIGINT) * 256 + CAST(split_part(ip, '.', 4) AS BIGINT) END`,
+  },
+  {
+    // indexof(source, lookup, start, length, occurrence): a negative start counts from the end; the lookup
+    // must lie wholly within the characters start to start + length, both included, which is how Kusto's
+    // documented examples come out (length -1: to the end); the answer is the index in the whole source, -1
+    // when absent, null for a start before the beginning, a length below -1 or a negative occurrence. Later
+    // occurrences are looked for from one character after the previous one.
+    needed: ["svcmap_indexof"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_indexof(s, m, start, len, occ) AS (
+    WITH f(b) AS (SELECT CASE WHEN start < 0 THEN length(s) + start ELSE start END)
+    SELECT CASE WHEN b < 0 OR len < -1 OR occ < 0 THEN NULL
+      ELSE coalesce(list_filter(range(b, CASE WHEN len = -1 THEN length(s) ELSE least(length(s), b + len + 1) END
+        - length(m) + 1), i -> substr(s, i + 1, length(m)) = m)[occ], -1) END FROM f)`,
   },
   {
     needed: ["svcmap_first_keys"],

@@ -179,10 +179,14 @@ const renderers: Readonly<Record<string, Renderer>> = {
   strlen: (x) => `CAST(length(${a(x, 0)}) AS BIGINT)`,
   tolower: (x) => `lower(${a(x, 0)})`,
   toupper: (x) => `upper(${a(x, 0)})`,
-  substring: (x) =>
-    x.length > 2
-      ? `coalesce(substring(${a(x, 0)}, ${a(x, 1)} + 1, ${a(x, 2)}), '')`
-      : `coalesce(substring(${a(x, 0)}, ${a(x, 1)} + 1), '')`,
+  substring: (x) => {
+    // A negative start counts from the end: substring("123456", -2, 2) is "56".
+    const source = textOf(x[0] as SqlArg);
+    const from = `(CASE WHEN ${a(x, 1)} < 0 THEN greatest(length(${source}) + ${a(x, 1)}, 0) ELSE ${a(x, 1)} END + 1)`;
+    return x.length > 2
+      ? `coalesce(substring(${source}, ${from}, ${a(x, 2)}), '')`
+      : `coalesce(substring(${source}, ${from}), '')`;
+  },
   indexof: (x) =>
     // Kusto reads both the source and the lookup as text, whatever their types.
     x.length === 2
@@ -191,7 +195,7 @@ const renderers: Readonly<Record<string, Renderer>> = {
   replace_string: (x) => `replace(${a(x, 0)}, ${a(x, 1)}, ${a(x, 2)})`,
   replace_regex: (x) => `regexp_replace(${a(x, 0)}, ${a(x, 1)}, ${a(x, 2)}, 'g')`,
   trim: (x) => `regexp_replace(${a(x, 1)}, concat('^(', ${a(x, 0)}, ')+|(', ${a(x, 0)}, ')+$'), '', 'g')`,
-  reverse: (x) => `reverse(${a(x, 0)})`,
+  reverse: (x) => `reverse(${textOf(x[0] as SqlArg)})`,
   strrep: (x) =>
     x.length > 2
       ? `array_to_string(list_transform(range(CAST(${a(x, 1)} AS BIGINT)), i -> ${a(x, 0)}), ${a(x, 2)})`
@@ -299,11 +303,12 @@ const renderers: Readonly<Record<string, Renderer>> = {
   isascii: (x) => `NOT regexp_matches(${a(x, 0)}, '[^\x00-\x7F]')`,
   round: (x) => (x.length > 1 ? `round(${a(x, 0)}, CAST(${a(x, 1)} AS INTEGER))` : `round(${a(x, 0)})`),
   ceiling: (x) => `ceiling(${a(x, 0)})`,
-  sqrt: (x) => `sqrt(${a(x, 0)})`,
+  // Kusto answers NaN (and -inf for a logarithm of 0) where DuckDB raises an error.
+  sqrt: (x) => `CASE WHEN ${a(x, 0)} < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt(${a(x, 0)}) END`,
   exp: (x) => `exp(${a(x, 0)})`,
-  log: (x) => `ln(${a(x, 0)})`,
-  log10: (x) => `log10(${a(x, 0)})`,
-  log2: (x) => `log2(${a(x, 0)})`,
+  log: (x) => logarithm("ln", x),
+  log10: (x) => logarithm("log10", x),
+  log2: (x) => logarithm("log2", x),
   pow: (x) => `pow(${a(x, 0)}, ${a(x, 1)})`,
   hash_md5: (x) => `md5(${a(x, 0)})`,
   hash_sha256: (x) => `sha256(${a(x, 0)})`,
@@ -383,6 +388,11 @@ const aggregates: Readonly<
       .map((p) => `${p.sql} / 100.0`)
       .join(", ")}])${f}, v -> ${toDynamic({ sql: "v", type: x[0]?.type ?? "real" })}))`,
 };
+
+function logarithm(fn: string, x: readonly SqlArg[]): string {
+  const v = a(x, 0);
+  return `CASE WHEN ${v} < 0 THEN CAST('NaN' AS DOUBLE) WHEN ${v} = 0 THEN CAST('-inf' AS DOUBLE) ELSE ${fn}(${v}) END`;
+}
 
 /** The list cut to the aggregate's optional maximum size (its second argument; Kusto's default is 1,048,576). */
 function atMost(x: readonly SqlArg[], list: string): string {

@@ -254,11 +254,12 @@ const renderers: Readonly<Record<string, Renderer>> = {
     type === "real"
       ? `(floor(${a(x, 0)} / ${a(x, 1)}) * ${a(x, 1)})`
       : `CAST(floor(${a(x, 0)} / ${a(x, 1)}) * ${a(x, 1)} AS ${duckdbTypeOf[type]})`,
-  startofday: (x) => `date_trunc('day', ${a(x, 0)})`,
-  startofweek: (x) => `(date_trunc('day', ${a(x, 0)}) - to_days(CAST(dayofweek(${a(x, 0)}) AS INTEGER)))`,
-  startofmonth: (x) => `date_trunc('month', ${a(x, 0)})`,
-  startofyear: (x) => `date_trunc('year', ${a(x, 0)})`,
-  endofday: (x) => `(date_trunc('day', ${a(x, 0)}) + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND)`,
+  // startof*/endof* take an optional offset in whole periods: startofmonth(d, 1) is next month's first day.
+  startofday: (x) => startOf("day", x),
+  startofweek: (x) => startOf("week", x),
+  startofmonth: (x) => startOf("month", x),
+  startofyear: (x) => startOf("year", x),
+  endofday: (x) => endOf("day", x),
   dayofweek: (x) => `(CAST(dayofweek(${a(x, 0)}) AS BIGINT) * 864000000000)`,
   dayofmonth: (x) => `CAST(day(${a(x, 0)}) AS INTEGER)`,
   dayofyear: (x) => `CAST(dayofyear(${a(x, 0)}) AS INTEGER)`,
@@ -296,10 +297,9 @@ const renderers: Readonly<Record<string, Renderer>> = {
   array_concat: (x) => `to_json(flatten([${x.map((v) => `CAST(${v.sql} AS JSON[])`).join(", ")}]))`,
   strcat_array: (x) =>
     `array_to_string(list_transform(CAST(${a(x, 0)} AS JSON[]), e -> CASE WHEN json_type(e) = 'VARCHAR' THEN e->>'$' ELSE CAST(e AS VARCHAR) END), ${a(x, 1)})`,
-  endofmonth: (x) => `(date_trunc('month', ${a(x, 0)}) + INTERVAL 1 MONTH - INTERVAL 1 MICROSECOND)`,
-  endofyear: (x) => `(date_trunc('year', ${a(x, 0)}) + INTERVAL 1 YEAR - INTERVAL 1 MICROSECOND)`,
-  endofweek: (x) =>
-    `(date_trunc('day', ${a(x, 0)}) - to_days(CAST(dayofweek(${a(x, 0)}) AS INTEGER)) + INTERVAL 7 DAY - INTERVAL 1 MICROSECOND)`,
+  endofmonth: (x) => endOf("month", x),
+  endofyear: (x) => endOf("year", x),
+  endofweek: (x) => endOf("week", x),
   isascii: (x) => `NOT regexp_matches(${a(x, 0)}, '[^\x00-\x7F]')`,
   round: (x) => (x.length > 1 ? `round(${a(x, 0)}, CAST(${a(x, 1)} AS INTEGER))` : `round(${a(x, 0)})`),
   ceiling: (x) => `ceiling(${a(x, 0)})`,
@@ -388,6 +388,27 @@ const aggregates: Readonly<
       .map((p) => `${p.sql} / 100.0`)
       .join(", ")}])${f}, v -> ${toDynamic({ sql: "v", type: x[0]?.type ?? "real" })}))`,
 };
+
+type Period = "day" | "week" | "month" | "year";
+
+/** The first instant of the period holding x[0], moved by x[1] whole periods; weeks start on Sunday. */
+function startOf(period: Period, x: readonly SqlArg[]): string {
+  const d = a(x, 0);
+  const start =
+    period === "week"
+      ? `(date_trunc('day', ${d}) - to_days(CAST(dayofweek(${d}) AS INTEGER)))`
+      : `date_trunc('${period}', ${d})`;
+  return x[1] === undefined ? start : `(${start} + ${periods(period, `CAST(${a(x, 1)} AS INTEGER)`)})`;
+}
+
+/** The last instant (to DuckDB's microsecond) of the period startOf picks. */
+function endOf(period: Period, x: readonly SqlArg[]): string {
+  return `(${startOf(period, x)} + ${periods(period, "1")} - INTERVAL 1 MICROSECOND)`;
+}
+
+function periods(period: Period, count: string): string {
+  return period === "week" ? `to_days(7 * ${count})` : `to_${period}s(${count})`;
+}
 
 function logarithm(fn: string, x: readonly SqlArg[]): string {
   const v = a(x, 0);
@@ -542,6 +563,9 @@ function parameterised(base: string, parameter: string, args: readonly SqlArg[])
   if (base === "datetime_diff") {
     const part = calendarPart(parameter);
     if (part === undefined) return undefined;
+    // Kusto counts the boundaries crossed, as date_diff does, but its weeks start on Sunday, not Monday.
+    if (part === "week")
+      return `(date_diff('day', ${startOf("week", [args[1] as SqlArg])}, ${startOf("week", [args[0] as SqlArg])}) // 7)`;
     return `date_diff(${quoteString(part)}, ${a(args, 1)}, ${a(args, 0)})`;
   }
   if (base === "datetime_add_part") {

@@ -29,6 +29,10 @@ export interface MachineListItem {
   readonly osFamily: string;
   readonly osName: string;
   readonly ipv4: readonly string[];
+  /**
+   * Processes that had connections in the range: the ones the machine's map draws, the "unknown process" of
+   * traffic without a known owner counted as one.
+   */
   readonly processes: number;
   /** Distinct logical connections (direction, process, remote address, port, protocol) in the range. */
   readonly connections: number;

@@ -122,8 +122,12 @@ function MachineList({ machines, search, onSearch, currentMachine, onOpenMachine
                 <span className="machine-meta">
                   {m.ipv4.join(", ")} · {m.osName || m.osFamily}
                 </span>
-                <span className="machine-meta">
-                  {m.processes} processes · {m.connections} connections
+                <span
+                  className="machine-meta"
+                  title="What this machine's map draws for the selected time range: its processes that had connections, and its logical connections (process, remote address, port)"
+                >
+                  {m.processes} {m.processes === 1 ? "process" : "processes"} with connections ·{" "}
+                  {m.connections} {m.connections === 1 ? "connection" : "connections"}
                   {m.failedLinks > 0 && <span className="badge danger"> {m.failedLinks} failed links</span>}
                 </span>
                 {m.groups.length > 0 && (

@@ -109,19 +109,27 @@ describe("the map API", () => {
         SELECT DISTINCT "Machine" FROM "VMComputer"
         WHERE "TimeGenerated" >= TIMESTAMP '${start}' - INTERVAL 1 HOUR AND "TimeGenerated" < TIMESTAMP '${stop}'),
       conns AS (
-        SELECT "Machine", count(*) AS connections, sum(failed) AS failed FROM (
-          SELECT "Machine", sum("LinksFailed") AS failed FROM "VMConnection" WHERE ${window}
+        SELECT "Machine", count(*) AS connections, sum(failed) AS failed,
+          count(DISTINCT "Process") AS processes FROM (
+          SELECT "Machine", "Process", sum("LinksFailed") AS failed FROM "VMConnection" WHERE ${window}
           GROUP BY "Machine", "Direction", "Process", "RemoteIp", "DestinationPort", "Protocol")
         GROUP BY "Machine")
-      SELECT m."Machine" AS machine, coalesce(c.connections, 0) AS connections, coalesce(c.failed, 0) AS failed
+      SELECT m."Machine" AS machine, coalesce(c.connections, 0) AS connections, coalesce(c.failed, 0) AS failed,
+        coalesce(c.processes, 0) AS processes
       FROM machines m LEFT JOIN conns c USING ("Machine") ORDER BY 1`);
     expect(answer.machines.length).toBe(estate.machines);
     const got = [...answer.machines]
       .sort((a, b) => a.machine.localeCompare(b.machine))
-      .map((m) => ({ machine: m.machine, connections: m.connections, failed: m.failedLinks }));
+      .map((m) => ({
+        machine: m.machine,
+        processes: m.processes,
+        connections: m.connections,
+        failed: m.failedLinks,
+      }));
     expect(got).toEqual(
       expected.map((r) => ({
         machine: r["machine"],
+        processes: Number(r["processes"]),
         connections: Number(r["connections"]),
         failed: Number(r["failed"]),
       })),

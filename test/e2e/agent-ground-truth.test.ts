@@ -400,6 +400,15 @@ describe("the agent against ground truth", () => {
     expect(unreachable).toMatchObject({ Established: 0, Failed: plan.unreachable });
   });
 
+  it("sees the refused attempts inbound on the server too, taken by no process", async () => {
+    const [row] = await links("gt-server", `SourceIp == "${clientIp}" and DestinationPort == 9`);
+    expect(row).toMatchObject({ Established: 0, Failed: plan.refused, Directions: '["inbound"]' });
+    const owners = await query(
+      `VMConnection | where Computer == "gt-server" and DestinationPort == 9 | summarize by Process`,
+    );
+    expect(owners).toEqual([{ Process: "" }]);
+  });
+
   it("names the remote with the DNS question the client asked", async () => {
     const rows = await query(
       `VMConnection | where Computer == "gt-client" and DestinationPort == 8081 | project LinksEstablished, RemoteDnsQuestions`,

@@ -453,8 +453,11 @@ export class Agent {
         if (sentByLocal) {
           this.tracker.observeSyn(e, "outbound", packet.seq, timeMs);
           this.queueOwnerLookup(e);
-        } else if (this.hasTcpListener(e.localPort))
+        } else {
+          // Also on a port nothing listens on: the machine's reset (or silence) makes it a failed inbound
+          // attempt, which is how scanners and misconfigured clients show.
           this.tracker.observeSyn(e, "inbound", packet.seq, timeMs);
+        }
       } else if (syn && ack) {
         this.tracker.observeSynAck(e, sentByLocal, packet.seq, timeMs);
       } else {
@@ -474,11 +477,6 @@ export class Agent {
     return sentByLocal
       ? { netns: "", protocol, localIp: p.src, localPort: p.srcPort, remoteIp: p.dst, remotePort: p.dstPort }
       : { netns: "", protocol, localIp: p.dst, localPort: p.dstPort, remoteIp: p.src, remotePort: p.srcPort };
-  }
-
-  private hasTcpListener(port: number): boolean {
-    for (const l of this.listeners) if (l.protocol === "tcp" && l.port === port) return true;
-    return false;
   }
 
   private isUdpServerPort(port: number): boolean {

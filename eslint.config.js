@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.js"],
+    files: ["**/*.js", "packages/agent/native/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },
 );

@@ -11,6 +11,7 @@ import { tcpFlags, type DecodedPacket } from "./collectors/packet-decoder.js";
 import { PackageDatabase } from "./collectors/packages.js";
 import { ProcessScanner, type ProcessInfo } from "./collectors/processes.js";
 import { roleOf } from "./collectors/roles.js";
+import { nativeSockDiagUnavailable } from "./collectors/sock-diag.js";
 import { findSocketOwners } from "./collectors/socket-owners.js";
 import { isLoopbackIp } from "./collectors/addresses.js";
 import { boundPortsOf, type Listener } from "./aggregate/bound-ports.js";
@@ -372,7 +373,8 @@ export class Agent {
       (this.options.namespaces ?? "all") === "all" ? "all network namespaces" : "own network namespace";
     const failures =
       this.namespaceFailures.length === 0 ? "" : ` (${this.namespaceFailures.length} unreadable)`;
-    return [`sockets: sock_diag via ss, ${namespaces}${failures}`, `capture: ${this.captureState}`];
+    const reader = nativeSockDiagUnavailable() === "" ? "sock_diag" : "sock_diag via ss";
+    return [`sockets: ${reader}, ${namespaces}${failures}`, `capture: ${this.captureState}`];
   }
 
   /** The process of a connection no poll saw: the listener for inbound, else the last user of that peer. */

@@ -1,9 +1,11 @@
-// The socket table of one network namespace, read once per poll with iproute2's `ss`, which asks the kernel
-// over netlink sock_diag: TCP and UDP, IPv4 and IPv6, each socket's inode (to find its process through
-// /proc/PID/fd) and, for TCP, the kernel's own byte counters from tcp_info.
+// The socket table of one network namespace, read once per poll from the kernel's netlink sock_diag: TCP
+// and UDP, IPv4 and IPv6, each socket's inode (to find its process through /proc/PID/fd) and, for TCP, the
+// kernel's own byte counters from tcp_info. The agent's native module (sock-diag.ts) reads it as binary
+// records; where that module was not built, iproute2's `ss` reads it and its text is parsed here.
 
 import { spawn } from "node:child_process";
 import { normalizeIp, wildcardIpv4, wildcardIpv6 } from "./addresses.js";
+import { readSocketTableNative } from "./sock-diag.js";
 
 export type Protocol = "tcp" | "udp";
 
@@ -27,7 +29,18 @@ export interface SocketEntry {
  * entered with nsenter, which needs root. The output (about 850 bytes a TCP socket) is parsed as it
  * streams, so that a host with tens of thousands of sockets never holds it whole.
  */
-export function readSocketTable(netnsPid?: number): Promise<SocketEntry[]> {
+export async function readSocketTable(netnsPid?: number): Promise<SocketEntry[]> {
+  try {
+    const native = readSocketTableNative(netnsPid === undefined ? undefined : `/proc/${netnsPid}/ns/net`);
+    if (native !== undefined) return native;
+  } catch {
+    // The kernel or the sandbox refused the native dump; ss may still be allowed what it needs.
+  }
+  return readSocketTableWithSs(netnsPid);
+}
+
+/** The same table through iproute2's ss, for hosts where the native module was not built. */
+export function readSocketTableWithSs(netnsPid?: number): Promise<SocketEntry[]> {
   // TIME-WAIT sockets belong to no process any more and can outnumber all others on a busy server.
   const ssArgs = ["-tuanieOH", "exclude", "time-wait"];
   const [command, args] =

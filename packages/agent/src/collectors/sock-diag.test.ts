@@ -1,0 +1,100 @@
+// The native sock_diag reader against ss on real sockets: both must list the same sockets, states,
+// addresses, inodes and byte counters, in this namespace and in another one.
+
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { createConnection, createServer, type Server, type Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nativeSockDiagUnavailable, readSocketTableNative } from "./sock-diag.js";
+import { readSocketTableWithSs, type SocketEntry } from "./socket-table.js";
+
+const key = (e: SocketEntry): string =>
+  `${e.protocol} ${e.state} ${e.localIp}:${e.localPort} ${e.remoteIp}:${e.remotePort} ino:${e.inode}`;
+
+const native = nativeSockDiagUnavailable() === "";
+const namespace = `svcmap-sockdiag-${process.pid}`;
+const open: { close(): void }[] = [];
+let client: Socket;
+let inNamespace: ChildProcess | undefined;
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve) => server.listen(port, host, resolve));
+}
+
+beforeAll(async () => {
+  if (!native) return;
+  const v4 = createServer((socket) => socket.on("data", (d) => socket.write(Buffer.concat([d, d]))));
+  const v6only = createServer();
+  const dual = createServer();
+  await listen(v4, 0, "127.0.0.1");
+  await new Promise<void>((resolve) => v6only.listen({ port: 0, host: "::1", ipv6Only: true }, resolve));
+  await listen(dual, 0, "::");
+  const udp = createSocket("udp4");
+  await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve));
+  open.push(v4, v6only, dual, { close: () => udp.close() });
+  const port = (v4.address() as { port: number }).port;
+  client = createConnection(port, "127.0.0.1");
+  open.push({ close: () => client.destroy() });
+  await new Promise<void>((resolve) => client.once("connect", resolve));
+  client.write(Buffer.alloc(3000, 1));
+  await new Promise<void>((resolve) => client.once("data", () => resolve()));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  if (process.getuid?.() === 0) {
+    execFileSync("ip", ["netns", "add", namespace]);
+    execFileSync("ip", ["-n", namespace, "link", "set", "lo", "up"]);
+    inNamespace = spawn(
+      "ip",
+      [
+        "netns",
+        "exec",
+        namespace,
+        process.execPath,
+        "-e",
+        "require('net').createServer().listen(4567, '127.0.0.1')",
+      ],
+      { stdio: "ignore" },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+});
+
+afterAll(() => {
+  for (const item of open) item.close();
+  inNamespace?.kill("SIGKILL");
+  if (inNamespace !== undefined) execFileSync("ip", ["netns", "delete", namespace]);
+});
+
+describe.skipIf(!native)("the native sock_diag reader", () => {
+  it("lists exactly the sockets ss lists, with the same states, addresses and inodes", async () => {
+    const bySs = (await readSocketTableWithSs()).map(key).sort();
+    const byNative = (readSocketTableNative() ?? []).map(key).sort();
+    expect(byNative).toEqual(bySs);
+    // The test's own sockets are among them: a dual-stack wildcard listener is both :: and 0.0.0.0.
+    expect(
+      byNative.filter((k) => k.startsWith("tcp LISTEN ::") || k.startsWith("tcp LISTEN 0.0.0.0")),
+    ).not.toHaveLength(0);
+  });
+
+  it("reads tcp_info's byte counters, as ss does", async () => {
+    const local = client.localPort;
+    const mine = (entries: readonly SocketEntry[]): SocketEntry | undefined =>
+      entries.find((e) => e.protocol === "tcp" && e.localPort === local && e.state === "ESTAB");
+    const viaSs = mine(await readSocketTableWithSs());
+    const viaNative = mine(readSocketTableNative() ?? []);
+    expect(viaNative).toMatchObject({ bytesSent: 3000, bytesReceived: 6000 });
+    expect(viaNative).toEqual(viaSs);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("reads another network namespace through its /proc/PID/ns/net", () => {
+    const entries = readSocketTableNative(`/proc/${inNamespace?.pid ?? 0}/ns/net`) ?? [];
+    expect(entries.map(key)).toEqual([
+      expect.stringMatching(/^tcp LISTEN 127\.0\.0\.1:4567 0\.0\.0\.0:0 ino:\d+$/),
+    ]);
+  });
+
+  it("says what it could not open", () => {
+    expect(() => readSocketTableNative("/nonexistent/ns/net")).toThrow(
+      /\/nonexistent\/ns\/net: No such file/,
+    );
+  });
+});

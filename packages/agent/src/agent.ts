@@ -94,7 +94,7 @@ export class Agent {
   private listeners: readonly Listener[] = [];
   /** Every listening socket seen during the interval, for VMBoundPort. */
   private intervalListeners = new Map<string, Listener>();
-  private portOwners: ReadonlyMap<string, ProcessRef> = new Map();
+  private udpPortOwners: ReadonlyMap<number, ProcessRef> = new Map();
   private readonly processes = new Map<string, ProcessDescription>();
   private readonly reported = new Set<string>();
   private lastFullInventoryMs = 0;
@@ -208,7 +208,7 @@ export class Agent {
     for (const listener of result.listeners) {
       this.intervalListeners.set(listenerKey(listener), listener);
     }
-    this.portOwners = result.portOwners;
+    this.udpPortOwners = result.udpPortOwners;
     this.noteProcesses(result.processes.values(), result.listeners);
     this.namespaceFailures = result.failures;
     return result;
@@ -391,7 +391,7 @@ export class Agent {
       }
     }
     // A UDP socket often outlives its flows; a TCP port is reused too quickly to go by.
-    return (e.protocol === "udp" ? this.portOwners.get(`udp ${e.localPort}`) : undefined) ?? unknownProcess;
+    return (e.protocol === "udp" ? this.udpPortOwners.get(e.localPort) : undefined) ?? unknownProcess;
   }
 
   private refreshLocalIps(): void {

@@ -17,14 +17,14 @@ export interface PollResult {
   readonly listeners: Listener[];
   /** Every process that holds a socket in view, by PID. */
   readonly processes: ReadonlyMap<number, ProcessInfo>;
-  /** Sockets of the agent's own namespace whose local port a process holds, for late attribution. */
-  readonly portOwners: ReadonlyMap<string, ProcessRef>;
+  /** UDP ports of the agent's own namespace by the process holding them, for late attribution. */
+  readonly udpPortOwners: ReadonlyMap<number, ProcessRef>;
   /** Namespaces that could not be read, with the reason. */
   readonly failures: readonly string[];
 }
 
 /** Polls between two /proc walks at most, even when no new socket appeared. */
-const scanAtLeastEvery = 4;
+const scanAtLeastEvery = 20;
 
 /** TCP states of a connection a process still holds (TIME-WAIT and the like have no inode). */
 const connectionStates = new Set([
@@ -41,6 +41,8 @@ export class Poller {
   private readonly ownNetns = readLink("/proc/self/ns/net");
   private readonly ephemeral = readEphemeralRange();
   private readonly refs = new Map<string, ProcessRef>();
+  /** The connection each socket entry made last poll, while the reader hands back the same entry. */
+  private readonly polled = new WeakMap<SocketEntry, PolledConnection>();
   private lastScan: ProcessScan | undefined;
   private knownInodes = new Set<number>();
   private pollsSinceScan = 0;
@@ -72,18 +74,18 @@ export class Poller {
     const scan = this.scanIfNeeded(tables);
     const connections: PolledConnection[] = [];
     const listeners: Listener[] = [];
-    const portOwners = new Map<string, ProcessRef>();
+    const udpPortOwners = new Map<number, ProcessRef>();
     const inView = new Map<number, ProcessInfo>();
     for (const { netns, sockets } of tables) {
-      this.joinNamespace(netns, sockets, scan, { connections, listeners, portOwners, inView });
+      this.joinNamespace(netns, sockets, scan, { connections, listeners, udpPortOwners, inView });
     }
-    return { snapshotMs, connections, listeners, processes: inView, portOwners, failures };
+    return { snapshotMs, connections, listeners, processes: inView, udpPortOwners, failures };
   }
 
   /**
    * Walking every process's descriptors is most of a poll's cost on a busy host, and it can only change the
-   * answer when a socket appeared that the last walk did not know. So it is repeated only then, and once a
-   * minute anyway (a process that inherited known sockets, a socket passed between processes).
+   * answer when a socket appeared that the last walk did not know. So it is repeated only then, and every
+   * five minutes anyway (a process that inherited known sockets, a socket passed between processes).
    */
   private scanIfNeeded(tables: readonly { sockets: readonly SocketEntry[] }[]): ProcessScan {
     const unknown = tables.some(({ sockets }) =>
@@ -121,7 +123,7 @@ export class Poller {
     into: {
       connections: PolledConnection[];
       listeners: Listener[];
-      portOwners: Map<string, ProcessRef>;
+      udpPortOwners: Map<number, ProcessRef>;
       inView: Map<number, ProcessInfo>;
     },
   ): void {
@@ -141,6 +143,8 @@ export class Poller {
       return this.refOf(info);
     };
     const listening = new Set<string>();
+    // Most connections are on ports nothing listens on: a number test spares them three strings a poll.
+    const listeningPorts = new Set<number>();
     for (const s of sockets) {
       const isListener =
         (s.protocol === "tcp" && s.state === "LISTEN") ||
@@ -150,35 +154,53 @@ export class Poller {
           !this.isEphemeral(s.localPort));
       if (!isListener) continue;
       listening.add(`${s.protocol} ${s.localIp} ${s.localPort}`);
+      listeningPorts.add(s.localPort);
       const owner = ownerOf(s.inode, true);
       if (owner !== undefined)
         into.listeners.push({ protocol: s.protocol, ip: s.localIp, port: s.localPort, owner });
     }
     const isListening = (protocol: Protocol, ip: string, port: number): boolean =>
-      listening.has(`${protocol} ${ip} ${port}`) ||
-      listening.has(`${protocol} ${ip.includes(":") ? "::" : "0.0.0.0"} ${port}`) ||
-      listening.has(`${protocol} :: ${port}`);
+      listeningPorts.has(port) &&
+      (listening.has(`${protocol} ${ip} ${port}`) ||
+        listening.has(`${protocol} ${ip.includes(":") ? "::" : "0.0.0.0"} ${port}`) ||
+        listening.has(`${protocol} :: ${port}`));
     for (const s of sockets) {
       if (s.inode === 0) continue;
       const owner = ownerOf(s.inode);
-      if (netns === "" && owner !== undefined) into.portOwners.set(`${s.protocol} ${s.localPort}`, owner);
+      if (netns === "" && owner !== undefined && s.protocol === "udp")
+        into.udpPortOwners.set(s.localPort, owner);
       const isConnection =
         (s.protocol === "tcp" && connectionStates.has(s.state)) ||
         (s.protocol === "udp" && s.state === "ESTAB");
       if (!isConnection || isWildcardIp(s.remoteIp) || s.remotePort === 0) continue;
-      into.connections.push({
+      const direction = isListening(s.protocol, s.localIp, s.localPort) ? "inbound" : "outbound";
+      const resolved = owner ?? unknownProcess;
+      // An idle socket's entry comes back unchanged from the native reader: so does its connection.
+      const previous = this.polled.get(s);
+      if (
+        previous !== undefined &&
+        previous.netns === netns &&
+        previous.direction === direction &&
+        previous.owner === resolved
+      ) {
+        into.connections.push(previous);
+        continue;
+      }
+      const polled: PolledConnection = {
         netns,
         protocol: s.protocol,
         localIp: s.localIp,
         localPort: s.localPort,
         remoteIp: s.remoteIp,
         remotePort: s.remotePort,
-        direction: isListening(s.protocol, s.localIp, s.localPort) ? "inbound" : "outbound",
-        owner: owner ?? unknownProcess,
+        direction,
+        owner: resolved,
         connecting: s.state === "SYN-SENT",
         ...(s.bytesSent === undefined ? {} : { bytesSent: s.bytesSent }),
         ...(s.bytesReceived === undefined ? {} : { bytesReceived: s.bytesReceived }),
-      });
+      };
+      this.polled.set(s, polled);
+      into.connections.push(polled);
     }
   }
 

@@ -100,6 +100,12 @@ export class ConnectionTracker {
   /** Per outbound destination, the processes seen connected to it and when each was last seen. */
   private readonly destinationOwners = new Map<string, Map<string, { owner: ProcessRef; lastMs: number }>>();
   private latestMs = 0;
+  /**
+   * Keys of the polled sockets and of the connections' destinations: the poller hands back the same object
+   * for a socket that did not change, so its keys are built once, not once a poll.
+   */
+  private readonly keys = new WeakMap<Endpoints, string>();
+  private readonly destinationKeys = new WeakMap<Endpoints, string>();
 
   /**
    * One poll's connections. On the first poll, connections already open are live, not newly established:
@@ -109,7 +115,8 @@ export class ConnectionTracker {
   observePoll(polled: readonly PolledConnection[], snapshotMs: number): void {
     const poll = ++this.pollCount;
     for (const socket of polled) {
-      const key = endpointsKey(socket);
+      let key = this.keys.get(socket);
+      if (key === undefined) this.keys.set(socket, (key = endpointsKey(socket)));
       let connection = this.connections.get(key);
       if (connection === undefined || connection.phase === "closed" || connection.phase === "failed") {
         if (connection !== undefined && connection.closeSeen) {
@@ -335,10 +342,13 @@ export class ConnectionTracker {
       owner.process === unknownProcess.process
     )
       return;
-    const key = destinationKey(connection);
+    let key = this.destinationKeys.get(connection);
+    if (key === undefined) this.destinationKeys.set(connection, (key = destinationKey(connection)));
     let owners = this.destinationOwners.get(key);
     if (owners === undefined) this.destinationOwners.set(key, (owners = new Map()));
-    owners.set(owner.process, { owner, lastMs: nowMs });
+    const seen = owners.get(owner.process);
+    if (seen !== undefined && seen.owner === owner) seen.lastMs = nowMs;
+    else owners.set(owner.process, { owner, lastMs: nowMs });
   }
 
   private forgetOldDestinationOwners(): void {

@@ -5,7 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nativeSockDiagUnavailable, readSocketTableNative } from "./sock-diag.js";
+import { nativeSockDiagUnavailable, readSocketTableNative, SocketRecordDecoder } from "./sock-diag.js";
 import { readSocketTableWithSs, type SocketEntry } from "./socket-table.js";
 
 const key = (e: SocketEntry): string =>
@@ -96,5 +96,42 @@ describe.skipIf(!native)("the native sock_diag reader", () => {
     expect(() => readSocketTableNative("/nonexistent/ns/net")).toThrow(
       /\/nonexistent\/ns\/net: No such file/,
     );
+  });
+});
+
+describe("decoding socket records poll after poll", () => {
+  function record(inode: number, bytesSent: number): Buffer {
+    const r = Buffer.alloc(64);
+    r[0] = 4;
+    r[1] = 6;
+    r[2] = 1;
+    r[3] = 1;
+    r.writeUInt16LE(40000, 4);
+    r.writeUInt16LE(443, 6);
+    r.set([10, 0, 0, 1], 8);
+    r.set([10, 0, 0, 2], 24);
+    r.writeUInt32LE(inode, 40);
+    r.writeBigUInt64LE(BigInt(bytesSent), 48);
+    return r;
+  }
+
+  it("hands back the same entry for an unchanged socket and a new one when its counters moved", () => {
+    const decoder = new SocketRecordDecoder();
+    const [idle, busy] = decoder.decode(Buffer.concat([record(1, 100), record(2, 100)]));
+    const [idleAgain, busyAgain] = decoder.decode(Buffer.concat([record(1, 100), record(2, 250)]));
+    expect(idleAgain).toBe(idle);
+    expect(busyAgain).not.toBe(busy);
+    expect(busyAgain).toEqual({ ...busy, bytesSent: 250 });
+    expect(idle).toEqual({
+      protocol: "tcp",
+      state: "ESTAB",
+      localIp: "10.0.0.1",
+      localPort: 40000,
+      remoteIp: "10.0.0.2",
+      remotePort: 443,
+      inode: 1,
+      bytesSent: 100,
+      bytesReceived: 0,
+    });
   });
 });

@@ -61,7 +61,44 @@ export function nativeSockDiagUnavailable(): string {
 export function readSocketTableNative(netnsPath?: string): SocketEntry[] | undefined {
   const native = nativeBinding();
   if (native === undefined) return undefined;
-  return decodeSocketRecords(netnsPath === undefined ? native.dump() : native.dump(netnsPath));
+  const key = netnsPath ?? "";
+  let decoder = decoders.get(key);
+  if (decoder === undefined) {
+    decoder = new SocketRecordDecoder();
+    decoders.set(key, decoder);
+  }
+  return decoder.decode(netnsPath === undefined ? native.dump() : native.dump(netnsPath));
+}
+
+const decoders = new Map<string, SocketRecordDecoder>();
+
+/**
+ * Decodes one namespace's dumps poll after poll. Most sockets are idle between two polls and their record
+ * comes back byte for byte: such a socket keeps the entries decoded last time, which spares ten thousand
+ * objects and their strings every poll on a busy host, and most of the agent's garbage.
+ */
+export class SocketRecordDecoder {
+  private previous = new Map<number, { readonly record: Buffer; readonly entries: SocketEntry[] }>();
+
+  decode(buffer: Buffer): SocketEntry[] {
+    const entries: SocketEntry[] = [];
+    const current = new Map<number, { readonly record: Buffer; readonly entries: SocketEntry[] }>();
+    for (let at = 0; at + recordBytes <= buffer.length; at += recordBytes) {
+      const inode = buffer.readUInt32LE(at + 40);
+      const known = inode === 0 ? undefined : this.previous.get(inode);
+      if (known !== undefined && known.record.compare(buffer, at, at + recordBytes) === 0) {
+        entries.push(...known.entries);
+        current.set(inode, known);
+        continue;
+      }
+      const record = Buffer.from(buffer.subarray(at, at + recordBytes));
+      const decoded = decodeSocketRecords(record);
+      entries.push(...decoded);
+      if (inode !== 0) current.set(inode, { record, entries: decoded });
+    }
+    this.previous = current;
+    return entries;
+  }
 }
 
 export function decodeSocketRecords(buffer: Buffer): SocketEntry[] {

@@ -208,7 +208,11 @@ const renderers: Readonly<Record<string, Renderer>> = {
       : `TRY_CAST(replace(replace(${textOf(x[0] as SqlArg)}, 'T', ' '), 'Z', '') AS TIMESTAMP)`,
   totimespan: (x) =>
     t(x, 0) === "timespan" ? a(x, 0) : t(x, 0) === "string" ? undefined : `CAST(${a(x, 0)} AS BIGINT)`,
-  todynamic: (x) => toDynamic(x[0] as SqlArg),
+  // parse_json("") is null in Kusto, where other text that is no JSON becomes a dynamic string.
+  todynamic: (x) =>
+    t(x, 0) === "string"
+      ? `CASE WHEN ${a(x, 0)} <> '' THEN ${toDynamic(x[0] as SqlArg)} END`
+      : toDynamic(x[0] as SqlArg),
   toguid: (x) => `TRY_CAST(${a(x, 0)} AS UUID)`,
   datetime_add: (x) => `(${a(x, 0)} + to_microseconds(CAST(${a(x, 1)} // 10 AS BIGINT)))`,
   datetime_diff_ticks: (x) => `((epoch_us(${a(x, 0)}) - epoch_us(${a(x, 1)})) * 10)`,
@@ -246,8 +250,13 @@ const renderers: Readonly<Record<string, Renderer>> = {
   getmonth: (x) => `CAST(month(${a(x, 0)}) AS INTEGER)`,
   monthofyear: (x) => `CAST(month(${a(x, 0)}) AS INTEGER)`,
   getyear: (x) => `CAST(year(${a(x, 0)}) AS INTEGER)`,
-  unixtime_seconds_todatetime: (x) => `make_timestamp(CAST(${a(x, 0)} * 1000000 AS BIGINT))`,
-  unixtime_milliseconds_todatetime: (x) => `make_timestamp(CAST(${a(x, 0)} * 1000 AS BIGINT))`,
+  unixtime_seconds_todatetime: (x) => unixtime(x[0] as SqlArg, 1_000_000),
+  unixtime_milliseconds_todatetime: (x) => unixtime(x[0] as SqlArg, 1_000),
+  unixtime_microseconds_todatetime: (x) => unixtime(x[0] as SqlArg, 1),
+  unixtime_nanoseconds_todatetime: (x) => unixtime(x[0] as SqlArg, 0.001),
+  // Kusto gives null for a date that does not exist (February 30th), where make_timestamp raises.
+  make_datetime: (x) =>
+    `try(make_timestamp(${[0, 1, 2, 3, 4].map((i) => (x[i] ? `CAST(${a(x, i)} AS BIGINT)` : "0")).join(", ")}, ${x[5] ? `CAST(${a(x, 5)} AS DOUBLE)` : "0"}))`,
   array_length: (x) =>
     `CASE WHEN json_type(${a(x, 0)}) = 'ARRAY' THEN CAST(json_array_length(${a(x, 0)}) AS BIGINT) END`,
   json_member: (x) => {
@@ -291,6 +300,66 @@ const renderers: Readonly<Record<string, Renderer>> = {
   pow: (x) => `pow(${a(x, 0)}, ${a(x, 1)})`,
   hash_md5: (x) => `md5(${a(x, 0)})`,
   hash_sha256: (x) => `sha256(${a(x, 0)})`,
+  hash_sha1: (x) => `sha1(${a(x, 0)})`,
+  binary_and: (x) => `(${a(x, 0)} & ${a(x, 1)})`,
+  binary_or: (x) => `(${a(x, 0)} | ${a(x, 1)})`,
+  binary_xor: (x) => `xor(${a(x, 0)}, ${a(x, 1)})`,
+  binary_not: (x) => `(~${a(x, 0)})`,
+  strcmp: (x) =>
+    `CASE WHEN ${a(x, 0)} < ${a(x, 1)} THEN -1 WHEN ${a(x, 0)} > ${a(x, 1)} THEN 1 WHEN ${a(x, 0)} = ${a(x, 1)} THEN 0 END`,
+  new_guid: () => "gen_random_uuid()",
+  // Kusto's indexes count from 0, or back from the end when negative; both ends are included.
+  array_slice: (x) =>
+    `CASE WHEN json_type(${a(x, 0)}) = 'ARRAY' THEN to_json(coalesce(list_slice(CAST(${a(x, 0)} AS JSON[]),
+    CASE WHEN ${a(x, 1)} >= 0 THEN ${a(x, 1)} + 1 ELSE ${a(x, 1)} END,
+    CASE WHEN ${a(x, 2)} >= 0 THEN ${a(x, 2)} + 1 ELSE ${a(x, 2)} END), [])) END`,
+  array_index_of: (x) =>
+    `CASE WHEN json_type(${a(x, 0)}) = 'ARRAY' THEN CAST(coalesce(list_position(CAST(${a(x, 0)} AS JSON[]), ${toDynamic(x[1] as SqlArg)}), 0) - 1 AS BIGINT) END`,
+  bag_has_key: (x) => {
+    const key = x[1]?.literal?.value;
+    // A key may also be a JSONPath ("$.a.b"), which this does not read.
+    if (typeof key !== "string" || key.startsWith("$") || key.startsWith("[")) return undefined;
+    return `(json_type(${a(x, 0)}) = 'OBJECT' AND list_contains(json_keys(${a(x, 0)}), ${quoteString(key)}))`;
+  },
+  ipv4_is_in_any_range: (x) => {
+    if (x.slice(1).some((r) => r.type !== "string")) return undefined;
+    return `(${x
+      .slice(1)
+      .map((r) => `svcmap_ipv4_in_range(${a(x, 0)}, ${r.sql})`)
+      .join(" OR ")})`;
+  },
+  exp2: (x) => `pow(2, ${a(x, 0)})`,
+  exp10: (x) => `pow(10, ${a(x, 0)})`,
+  pi: () => "pi()",
+  isinf: (x) => `isinf(${a(x, 0)})`,
+  sin: (x) => `sin(${a(x, 0)})`,
+  cos: (x) => `cos(${a(x, 0)})`,
+  tan: (x) => `tan(${a(x, 0)})`,
+  asin: (x) => `asin(${a(x, 0)})`,
+  acos: (x) => `acos(${a(x, 0)})`,
+  atan: (x) => `atan(${a(x, 0)})`,
+  atan2: (x) => `atan2(${a(x, 0)}, ${a(x, 1)})`,
+  cot: (x) => `cot(${a(x, 0)})`,
+  degrees: (x) => `degrees(${a(x, 0)})`,
+  radians: (x) => `radians(${a(x, 0)})`,
+  gamma: (x) => `gamma(${a(x, 0)})`,
+  loggamma: (x) => `lgamma(${a(x, 0)})`,
+  /** gettype() of a dynamic value: the type of what it holds; Kusto reads whole numbers as int when they fit. */
+  gettype_dynamic: (x) =>
+    `CASE json_type(${a(x, 0)}) WHEN 'OBJECT' THEN 'dictionary' WHEN 'ARRAY' THEN 'array' WHEN 'VARCHAR' THEN 'string'
+    WHEN 'BOOLEAN' THEN 'bool' WHEN 'DOUBLE' THEN 'real'
+    WHEN 'BIGINT' THEN CASE WHEN CAST(${a(x, 0)} AS BIGINT) BETWEEN -2147483648 AND 2147483647 THEN 'int' ELSE 'long' END
+    WHEN 'UBIGINT' THEN CASE WHEN CAST(${a(x, 0)} AS UBIGINT) <= 2147483647 THEN 'int' ELSE 'long' END
+    ELSE 'null' END`,
+  /** extract_all with one capture group: every match of it, or null where there is none. */
+  extract_all: (x) => `to_json(nullif(regexp_extract_all(${a(x, 1)}, ${a(x, 0)}, 1), []))`,
+  // Kusto's url_encode is .NET's HttpUtility.UrlEncode: "+" for a space, lower-case hex, and only letters,
+  // digits and -_.!*() left as they are.
+  url_encode: (x) =>
+    `array_to_string(list_transform(string_split(${a(x, 0)}, ''), c -> CASE WHEN regexp_matches(c, '^[A-Za-z0-9_.!*()-]$') THEN c
+    WHEN c = ' ' THEN '+' WHEN ord(c) < 128 THEN printf('%%%02x', ord(c)) ELSE lower(url_encode(c)) END), '')`,
+  // Text that is no base64, or whose bytes are no UTF-8, gives null.
+  base64_decode_tostring: (x) => `try(decode(from_base64(${a(x, 0)})))`,
   max_of: (x) => `greatest(${x.map((v) => v.sql).join(", ")})`,
   min_of: (x) => `least(${x.map((v) => v.sql).join(", ")})`,
   isnan: (x) => `isnan(${a(x, 0)})`,
@@ -367,6 +436,14 @@ const aggregates: Readonly<
       .map((p) => `${p.sql} / 100.0`)
       .join(", ")}])${f}, v -> ${toDynamic({ sql: "v", type: x[0]?.type ?? "real" })}))`,
 };
+
+/** A datetime from a count of units (`microsPerUnit` microseconds each) since 1970. */
+function unixtime(arg: SqlArg, microsPerUnit: number): string {
+  const whole = arg.type === "long" || arg.type === "int";
+  if (whole && microsPerUnit >= 1) return `make_timestamp(CAST(${arg.sql} AS BIGINT) * ${microsPerUnit})`;
+  if (whole) return `make_timestamp(CAST(${arg.sql} AS BIGINT) // ${Math.round(1 / microsPerUnit)})`;
+  return `make_timestamp(CAST(trunc(CAST(${arg.sql} AS DOUBLE) * ${microsPerUnit}) AS BIGINT))`;
+}
 
 /** make_set/make_list add an array's elements, not the array itself. */
 function asJsonList(value: string): string {

@@ -281,6 +281,10 @@ const expected: readonly (readonly [string, unknown[]])[] = [
     [true, false],
   ],
   [`print columnifexists("x", 1)`, [1]],
+  [
+    `print ipv4_is_match("10.1.2.3", "10.1.2.0", 24), ipv4_is_match("10.1.2.3", "10.1.2.0"), ipv4_is_match("192.168.1.1/24", "192.168.1.255/24"), ipv4_compare("10.1.2.3", "10.1.2.4"), ipv4_compare("192.168.1.1", "192.168.1.255", 24), parse_ipv4_mask("127.2.3.4", 24), parse_ipv4("10.1.2.300"), ipv4_is_match("x", "10.1.2.3")`,
+    [true, false, true, -1, 0, 2130838272, null, null],
+  ],
 ];
 
 let fixture: Awaited<ReturnType<typeof openFixture>>;

@@ -379,7 +379,10 @@ const renderers: Readonly<Record<string, Renderer>> = {
   base64_encode_tostring: (x) => `to_base64(encode(${a(x, 0)}))`,
   url_decode: (x) => `url_decode(replace(${a(x, 0)}, '+', ' '))`,
   ipv4_is_in_range: (x) => `svcmap_ipv4_in_range(${a(x, 0)}, ${a(x, 1)})`,
-  ipv4_is_match: (x) => `svcmap_ipv4_in_range(${a(x, 0)}, ${a(x, 1)})`,
+  ipv4_is_match: (x) => `(${ipv4Compare(x)} = 0)`,
+  ipv4_compare: (x) => ipv4Compare(x),
+  parse_ipv4_mask: (x) =>
+    `svcmap_ipv4_masked(${a(x, 0)}, least(CAST(${a(x, 1)} AS BIGINT), svcmap_ipv4_prefix(${a(x, 0)})))`,
 };
 
 /**
@@ -436,6 +439,17 @@ const aggregates: Readonly<
       .map((p) => `${p.sql} / 100.0`)
       .join(", ")}])${f}, v -> ${toDynamic({ sql: "v", type: x[0]?.type ?? "real" })}))`,
 };
+
+/**
+ * Kusto's ipv4_compare(a, b[, prefix]): each address may carry its own /prefix, and the shortest of the
+ * prefixes decides how many leading bits are compared.
+ */
+function ipv4Compare(x: readonly SqlArg[]): string {
+  const prefixes = [`svcmap_ipv4_prefix(${a(x, 0)})`, `svcmap_ipv4_prefix(${a(x, 1)})`];
+  if (x.length > 2) prefixes.push(`CAST(${a(x, 2)} AS BIGINT)`);
+  const prefix = `least(${prefixes.join(", ")})`;
+  return `sign(svcmap_ipv4_masked(${a(x, 0)}, ${prefix}) - svcmap_ipv4_masked(${a(x, 1)}, ${prefix}))`;
+}
 
 /** A datetime from a count of units (`microsPerUnit` microseconds each) since 1970. */
 function unixtime(arg: SqlArg, microsPerUnit: number): string {
@@ -676,8 +690,8 @@ const macroDefinitions: readonly { readonly needed: readonly string[]; readonly 
       CASE WHEN abs(ticks) % 10000000 <> 0 THEN concat('.', lpad(CAST(abs(ticks) % 10000000 AS VARCHAR), 7, '0')) ELSE '' END) END`,
   },
   {
-    needed: ["svcmap_ipv4_number", "svcmap_ipv4_in_range"],
-    sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_number(ip) AS CASE WHEN regexp_matches(ip, '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$') THEN
+    needed: ["svcmap_ipv4_number", "svcmap_ipv4_in_range", "svcmap_ipv4_masked"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_number(ip) AS CASE WHEN regexp_matches(ip, '^(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}$') THEN
     CAST(split_part(ip, '.', 1) AS BIGINT) * 16777216 + CAST(split_part(ip, '.', 2) AS BIGINT) * 65536 +
     CAST(split_part(ip, '.', 3) AS BIGINT) * 256 + CAST(split_part(ip, '.', 4) AS BIGINT) END`,
   },
@@ -697,6 +711,18 @@ const macroDefinitions: readonly { readonly needed: readonly string[]; readonly 
     sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_text(n, prefix) AS CASE
     WHEN n IS NULL OR prefix IS NULL OR n < 0 OR n > 4294967295 OR prefix < 0 OR prefix > 32 THEN ''
     ELSE svcmap_ipv4_dotted((n // CAST(pow(2, 32 - prefix) AS BIGINT)) * CAST(pow(2, 32 - prefix) AS BIGINT)) END`,
+  },
+  {
+    // An address with an optional /prefix: its prefix (32 when it has none), and its number masked to `bits`
+    // leading bits; null where the text is no address or the prefix lies outside 0–32.
+    needed: ["svcmap_ipv4_prefix", "svcmap_ipv4_masked"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_prefix(ip) AS CASE WHEN ip LIKE '%/%'
+    THEN TRY_CAST(split_part(ip, '/', 2) AS BIGINT) ELSE 32 END`,
+  },
+  {
+    needed: ["svcmap_ipv4_masked"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_masked(ip, bits) AS CASE WHEN bits BETWEEN 0 AND 32 THEN
+    (svcmap_ipv4_number(split_part(ip, '/', 1)) // CAST(pow(2, 32 - bits) AS BIGINT)) * CAST(pow(2, 32 - bits) AS BIGINT) END`,
   },
   {
     needed: ["svcmap_ipv4_in_range"],

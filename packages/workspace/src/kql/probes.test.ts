@@ -136,6 +136,7 @@ const probes: readonly string[] = [
   "VMConnection | take 2 | evaluate narrow()",
   "VMConnection | take 1 | getschema",
   'VMConnection | project Computer | parse Computer with "web-" n:int * | take 2',
+  'VMConnection | project Computer | parse kind=regex Computer with @"(?<tier>[a-z]+)-" rest | take 2',
   'VMConnection | project Computer | parse kind=relaxed Computer with a "-" b:int | take 2',
   'VMConnection | project Computer | parse-where Computer with "web-" n | take 2',
   'print s="a=1, b=2" | parse-kv s as (a:int, b:int) with (pair_delimiter=",", kv_delimiter="=")',
@@ -281,6 +282,11 @@ const expected: readonly (readonly [string, unknown[]])[] = [
     [true, false],
   ],
   [`print columnifexists("x", 1)`, [1]],
+  [
+    `print range(1, 8, 3), range(1, 3), range(5, 1, -2), range(3, 1)`,
+    ["[1,4,7]", "[1,2,3]", "[5,3,1]", "[]"],
+  ],
+  [`print r = range(1, 1000000000) | mv-expand r | count`, [1048576]],
   [
     `print ipv4_is_match("10.1.2.3", "10.1.2.0", 24), ipv4_is_match("10.1.2.3", "10.1.2.0"), ipv4_is_match("192.168.1.1/24", "192.168.1.255/24"), ipv4_compare("10.1.2.3", "10.1.2.4"), ipv4_compare("192.168.1.1", "192.168.1.255", 24), parse_ipv4_mask("127.2.3.4", 24), parse_ipv4("10.1.2.300"), ipv4_is_match("x", "10.1.2.3")`,
     [true, false, true, -1, 0, 2130838272, null, null],

@@ -7,6 +7,9 @@ import { quoteIdent, quoteNumber, quoteString } from "../../store/quote.js";
 import type { Literal } from "../lower/ir.js";
 import type { Dialect, SqlArg } from "./dialect.js";
 
+/** Kusto's range() stops at this many values. */
+const maxRangeValues = 1_048_576;
+
 /** Microseconds between 0001-01-01 and 1970-01-01: Kusto aligns bins of datetimes to year 1. */
 const yearOneOffsetMicros = 62_135_596_800_000_000n;
 
@@ -308,6 +311,15 @@ const renderers: Readonly<Record<string, Renderer>> = {
   strcmp: (x) =>
     `CASE WHEN ${a(x, 0)} < ${a(x, 1)} THEN -1 WHEN ${a(x, 0)} > ${a(x, 1)} THEN 1 WHEN ${a(x, 0)} = ${a(x, 1)} THEN 0 END`,
   new_guid: () => "gen_random_uuid()",
+  // range(start, stop[, step]) of whole numbers: at most 2^20 values, as Kusto truncates there.
+  range: (x) => {
+    if (x.some((v) => v.type !== "long" && v.type !== "int")) return undefined;
+    const [start, stop] = [`CAST(${a(x, 0)} AS BIGINT)`, `CAST(${a(x, 1)} AS BIGINT)`];
+    const step = x.length > 2 ? `CAST(${a(x, 2)} AS BIGINT)` : "1";
+    const last = `${start} + ${step} * ${maxRangeValues - 1}`;
+    return `CASE WHEN ${step} <> 0 THEN to_json(generate_series(${start},
+    CASE WHEN ${step} > 0 THEN least(${stop}, ${last}) ELSE greatest(${stop}, ${last}) END, ${step})) END`;
+  },
   // Kusto's indexes count from 0, or back from the end when negative; both ends are included.
   array_slice: (x) =>
     `CASE WHEN json_type(${a(x, 0)}) = 'ARRAY' THEN to_json(coalesce(list_slice(CAST(${a(x, 0)} AS JSON[]),

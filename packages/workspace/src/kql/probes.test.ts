@@ -283,6 +283,14 @@ const expected: readonly (readonly [string, unknown[]])[] = [
   ],
   [`print columnifexists("x", 1)`, [1]],
   [
+    `print datetime_utc_to_local(datetime(2026-11-22), "Europe/Berlin"), datetime_utc_to_local(datetime(2026-07-22 10:00), "America/New_York")`,
+    ["2026-11-22T01:00:00Z", "2026-07-22T06:00:00Z"],
+  ],
+  [
+    `print tohex(256), tohex(-256), tohex(toint(-256), 8), tohex(256, 8), tohex(256, 2), unicode_codepoints_to_string(75, 117, 115, 116, 111), array_reverse(dynamic([1,"a",{"b":2}]))`,
+    ["100", "ffffffffffffff00", "ffffff00", "00000100", "100", "Kusto", '[{"b":2},"a",1]'],
+  ],
+  [
     `print range(1, 8, 3), range(1, 3), range(5, 1, -2), range(3, 1)`,
     ["[1,4,7]", "[1,2,3]", "[5,3,1]", "[]"],
   ],

@@ -311,6 +311,28 @@ const renderers: Readonly<Record<string, Renderer>> = {
   strcmp: (x) =>
     `CASE WHEN ${a(x, 0)} < ${a(x, 1)} THEN -1 WHEN ${a(x, 0)} > ${a(x, 1)} THEN 1 WHEN ${a(x, 0)} = ${a(x, 1)} THEN 0 END`,
   new_guid: () => "gen_random_uuid()",
+  // Local time is unambiguous from UTC; the way back (datetime_local_to_utc) meets clocks that repeat.
+  datetime_utc_to_local: (x) => `((${a(x, 0)} AT TIME ZONE 'UTC') AT TIME ZONE ${a(x, 1)})`,
+  // Two's complement of the value's own width: 8 digits for a negative int, 16 for a negative long.
+  tohex: (x) => {
+    const value =
+      t(x, 0) === "int"
+        ? `(CAST(${a(x, 0)} AS BIGINT) & 4294967295)`
+        : t(x, 0) === "long"
+          ? a(x, 0)
+          : undefined;
+    if (value === undefined) return undefined;
+    const hex = `lower(to_hex(${value}))`;
+    return x.length > 1
+      ? `CASE WHEN length(${hex}) >= ${a(x, 1)} THEN ${hex} ELSE lpad(${hex}, CAST(${a(x, 1)} AS INTEGER), '0') END`
+      : hex;
+  },
+  unicode_codepoints_to_string: (x) =>
+    x.every((v) => v.type === "int" || v.type === "long")
+      ? `concat(${x.map((v) => `chr(CAST(${v.sql} AS INTEGER))`).join(", ")})`
+      : undefined,
+  array_reverse: (x) =>
+    `CASE WHEN json_type(${a(x, 0)}) = 'ARRAY' THEN to_json(list_reverse(CAST(${a(x, 0)} AS JSON[]))) END`,
   // range(start, stop[, step]) of whole numbers: at most 2^20 values, as Kusto truncates there.
   range: (x) => {
     if (x.some((v) => v.type !== "long" && v.type !== "int")) return undefined;

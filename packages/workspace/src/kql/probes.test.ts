@@ -326,3 +326,19 @@ describe("probes answer as Kusto does", () => {
     expect(result.tables[0]?.rows).toEqual([row]);
   });
 });
+
+describe("union of tables named by a wildcard", () => {
+  it("reads every table the pattern matches, and only those", async () => {
+    const count = async (query: string): Promise<unknown> =>
+      (await fixture.engine.run(query, { now: fixtureNow })).tables[0]?.rows[0]?.[0];
+    const each = await Promise.all(
+      ["VMComputer", "VMConnection", "VMProcess", "VMBoundPort"].map((t) => count(`${t} | count`)),
+    );
+    const total = each.reduce((sum: number, n) => sum + (n as number), 0);
+    expect(await count("union VM* | count")).toBe(total);
+    const bySource = await fixture.engine.run("union withsource=T VMC* | summarize by T | order by T asc", {
+      now: fixtureNow,
+    });
+    expect(bySource.tables[0]?.rows).toEqual([["VMComputer"], ["VMConnection"]]);
+  });
+});

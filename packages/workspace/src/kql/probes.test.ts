@@ -283,6 +283,10 @@ const expected: readonly (readonly [string, unknown[]])[] = [
   ],
   [`print columnifexists("x", 1)`, [1]],
   [
+    `print format_datetime(datetime(2026-01-01 13:04:05.123456), "yyyy-MM-dd HH:mm:ss.fffffff"), format_datetime(datetime(2026-01-01 13:04:05.123456), "hh:mm:ss.ffffff tt")`,
+    ["2026-01-01 13:04:05.1234560", "01:04:05.123456 PM"],
+  ],
+  [
     `print datetime_utc_to_local(datetime(2026-11-22), "Europe/Berlin"), datetime_utc_to_local(datetime(2026-07-22 10:00), "America/New_York")`,
     ["2026-11-22T01:00:00Z", "2026-07-22T06:00:00Z"],
   ],

@@ -657,7 +657,9 @@ function kustoDatetimeFormat(format: string): string | undefined {
     [/^hh/, "%I"],
     [/^mm/, "%M"],
     [/^ss/, "%S"],
-    [/^fffffff|^ffffff/, "%f"],
+    // Seven digits of ticks: datetimes here hold microseconds, so the seventh is always 0.
+    [/^fffffff/, "%f0"],
+    [/^ffffff/, "%f"],
     [/^fff/, "%g"],
     [/^tt/, "%p"],
   ];

@@ -283,6 +283,10 @@ const expected: readonly (readonly [string, unknown[]])[] = [
   ],
   [`print columnifexists("x", 1)`, [1]],
   [
+    `print countof("aaa", "a"), countof("aaaa", "aa"), countof("ababa", "ab", "normal"), countof("ababa", "aba"), countof("ababa", "aba", "regex"), countof("abcabc", "a.c", "regex"), countof("abcdefedcba", "[abc]", "regex"), countof("abc1234abcd1234", "[0-9]+", "regex")`,
+    [3, 3, 2, 2, 1, 2, 6, 2],
+  ],
+  [
     `print format_datetime(datetime(2026-01-01 13:04:05.123456), "yyyy-MM-dd HH:mm:ss.fffffff"), format_datetime(datetime(2026-01-01 13:04:05.123456), "hh:mm:ss.ffffff tt")`,
     ["2026-01-01 13:04:05.1234560", "01:04:05.123456 PM"],
   ],

@@ -193,8 +193,14 @@ const renderers: Readonly<Record<string, Renderer>> = {
       ? `to_json([string_split(${a(x, 0)}, ${a(x, 1)})[${a(x, 2)} + 1]])`
       : `to_json(string_split(${a(x, 0)}, ${a(x, 1)}))`,
   extract: (x) => `coalesce(regexp_extract(${a(x, 2)}, ${a(x, 0)}, CAST(${a(x, 1)} AS INTEGER)), '')`,
-  countof: (x) =>
-    `CAST((length(${a(x, 0)}) - length(replace(${a(x, 0)}, ${a(x, 1)}, ''))) / length(${a(x, 1)}) AS BIGINT)`,
+  // Plain matches may overlap (countof("aaaa", "aa") is 3); regular expression matches do not.
+  countof: (x) => {
+    const kind = x.length > 2 ? x[2]?.literal?.value : "normal";
+    if (kind === "regex") return `CAST(len(regexp_extract_all(${a(x, 0)}, ${a(x, 1)})) AS BIGINT)`;
+    if (kind !== "normal" || x[1]?.literal?.value === "") return undefined;
+    return `CASE WHEN length(${a(x, 1)}) > 0 THEN CAST(len(list_filter(range(1, length(${a(x, 0)}) - length(${a(x, 1)}) + 2),
+    i -> substring(${a(x, 0)}, i, length(${a(x, 1)})) = ${a(x, 1)})) AS BIGINT) END`;
+  },
   coalesce: (x) => `coalesce(${x.map((v) => v.sql).join(", ")})`,
   tolong: (x) => numeric(x[0] as SqlArg, "BIGINT"),
   toint: (x) => numeric(x[0] as SqlArg, "INTEGER"),

@@ -283,6 +283,10 @@ const expected: readonly (readonly [string, unknown[]])[] = [
   ],
   [`print columnifexists("x", 1)`, [1]],
   [
+    `print indexof("Hello, world, hello!", "lo", 5), indexof("abcdefg", "cde"), indexof("abc", "z", 1)`,
+    [17, 2, -1],
+  ],
+  [
     `print countof("aaa", "a"), countof("aaaa", "aa"), countof("ababa", "ab", "normal"), countof("ababa", "aba"), countof("ababa", "aba", "regex"), countof("abcabc", "a.c", "regex"), countof("abcdefedcba", "[abc]", "regex"), countof("abc1234abcd1234", "[0-9]+", "regex")`,
     [3, 3, 2, 2, 1, 2, 6, 2],
   ],

@@ -179,7 +179,15 @@ const renderers: Readonly<Record<string, Renderer>> = {
     x.length > 2
       ? `coalesce(substring(${a(x, 0)}, ${a(x, 1)} + 1, ${a(x, 2)}), '')`
       : `coalesce(substring(${a(x, 0)}, ${a(x, 1)} + 1), '')`,
-  indexof: (x) => `(strpos(${a(x, 0)}, ${a(x, 1)}) - 1)`,
+  indexof: (x) => {
+    if (x.length === 2) return `(strpos(${a(x, 0)}, ${a(x, 1)}) - 1)`;
+    // From a start at or after the first character; Kusto's negative starts, lengths and occurrences are
+    // not read here.
+    const start = x[2]?.literal?.value;
+    if (x.length > 3 || typeof start !== "bigint" || start < 0n) return undefined;
+    const found = `strpos(substring(${a(x, 0)}, ${quoteNumber(start + 1n)}), ${a(x, 1)})`;
+    return `CASE WHEN ${found} = 0 THEN -1 ELSE ${found} - 1 + ${quoteNumber(start)} END`;
+  },
   replace_string: (x) => `replace(${a(x, 0)}, ${a(x, 1)}, ${a(x, 2)})`,
   replace_regex: (x) => `regexp_replace(${a(x, 0)}, ${a(x, 1)}, ${a(x, 2)}, 'g')`,
   trim: (x) => `regexp_replace(${a(x, 1)}, concat('^(', ${a(x, 0)}, ')+|(', ${a(x, 0)}, ')+$'), '', 'g')`,

@@ -283,6 +283,10 @@ const expected: readonly (readonly [string, unknown[]])[] = [
   ],
   [`print columnifexists("x", 1)`, [1]],
   [
+    `print substring("123456", 1), substring("123456", 2, 2), substring("ABCD", 0, 2), substring("123456", -2, 2)`,
+    ["23456", "34", "AB", "56"],
+  ],
+  [
     `print indexof("Hello, world, hello!", "lo", 5), indexof("abcdefg", "cde"), indexof("abc", "z", 1)`,
     [17, 2, -1],
   ],

@@ -175,10 +175,13 @@ const renderers: Readonly<Record<string, Renderer>> = {
   strlen: (x) => `CAST(length(${a(x, 0)}) AS BIGINT)`,
   tolower: (x) => `lower(${a(x, 0)})`,
   toupper: (x) => `upper(${a(x, 0)})`,
-  substring: (x) =>
-    x.length > 2
-      ? `coalesce(substring(${a(x, 0)}, ${a(x, 1)} + 1, ${a(x, 2)}), '')`
-      : `coalesce(substring(${a(x, 0)}, ${a(x, 1)} + 1), '')`,
+  // A negative start counts back from the end (substring("123456", -2, 2) is "56").
+  substring: (x) => {
+    const start = `CASE WHEN ${a(x, 1)} < 0 THEN greatest(length(${a(x, 0)}) + ${a(x, 1)}, 0) + 1 ELSE ${a(x, 1)} + 1 END`;
+    return x.length > 2
+      ? `coalesce(substring(${a(x, 0)}, ${start}, ${a(x, 2)}), '')`
+      : `coalesce(substring(${a(x, 0)}, ${start}), '')`;
+  },
   indexof: (x) => {
     if (x.length === 2) return `(strpos(${a(x, 0)}, ${a(x, 1)}) - 1)`;
     // From a start at or after the first character; Kusto's negative starts, lengths and occurrences are

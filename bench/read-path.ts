@@ -80,7 +80,7 @@ try {
     const compiled = engine.compile(query, { now });
     const types = (compiled.statements[0]?.rel.columns ?? []).map((c) => c.type);
     const times: Record<string, number[]> = {};
-    for (let round = 0; round < 4; round++) {
+    for (let round = 0; round < 8; round++) {
       for (const [label, read] of Object.entries(readers)) {
         const start = performance.now();
         await read(connection, sql as string, types);

@@ -283,6 +283,14 @@ const expected: readonly (readonly [string, unknown[]])[] = [
   ],
   [`print columnifexists("x", 1)`, [1]],
   [
+    `print split("aa_bb", "_"), split("aaa_bbb_ccc", "_", 1), split("", "_"), split("a__b", "_"), split("a,b", ",", 5)`,
+    ['["aa","bb"]', '["bbb"]', '[""]', '["a","","b"]', "[]"],
+  ],
+  [
+    `print log(5), log(-1), log10(-1), log2(-1), sqrt(-1), sqrt(16)`,
+    [1.6094379124341003, null, null, null, null, 4],
+  ],
+  [
     `print substring("123456", 1), substring("123456", 2, 2), substring("ABCD", 0, 2), substring("123456", -2, 2)`,
     ["23456", "34", "AB", "56"],
   ],

@@ -7,6 +7,10 @@ import { quoteIdent, quoteNumber, quoteString } from "../../store/quote.js";
 import type { Literal } from "../lower/ir.js";
 import type { Dialect, SqlArg } from "./dialect.js";
 
+function logarithm(fn: string, x: readonly SqlArg[]): string {
+  return `CASE WHEN ${a(x, 0)} > 0 THEN ${fn}(${a(x, 0)}) WHEN ${a(x, 0)} = 0 THEN CAST('-Infinity' AS DOUBLE) END`;
+}
+
 /** Kusto's range() stops at this many values. */
 const maxRangeValues = 1_048_576;
 
@@ -199,9 +203,11 @@ const renderers: Readonly<Record<string, Renderer>> = {
     x.length > 2
       ? `array_to_string(list_transform(range(CAST(${a(x, 1)} AS BIGINT)), i -> ${a(x, 0)}), ${a(x, 2)})`
       : `repeat(${a(x, 0)}, CAST(${a(x, 1)} AS BIGINT))`,
+  // With an index: that part alone, or no part where there is none.
   split: (x) =>
     x.length > 2
-      ? `to_json([string_split(${a(x, 0)}, ${a(x, 1)})[${a(x, 2)} + 1]])`
+      ? `to_json(CASE WHEN ${a(x, 2)} >= 0 AND ${a(x, 2)} < len(string_split(${a(x, 0)}, ${a(x, 1)}))
+        THEN [string_split(${a(x, 0)}, ${a(x, 1)})[${a(x, 2)} + 1]] ELSE CAST([] AS VARCHAR[]) END)`
       : `to_json(string_split(${a(x, 0)}, ${a(x, 1)}))`,
   extract: (x) => `coalesce(regexp_extract(${a(x, 2)}, ${a(x, 0)}, CAST(${a(x, 1)} AS INTEGER)), '')`,
   // Plain matches may overlap (countof("aaaa", "aa") is 3); regular expression matches do not.
@@ -312,11 +318,12 @@ const renderers: Readonly<Record<string, Renderer>> = {
   isascii: (x) => `NOT regexp_matches(${a(x, 0)}, '[^\x00-\x7F]')`,
   round: (x) => (x.length > 1 ? `round(${a(x, 0)}, CAST(${a(x, 1)} AS INTEGER))` : `round(${a(x, 0)})`),
   ceiling: (x) => `ceiling(${a(x, 0)})`,
-  sqrt: (x) => `sqrt(${a(x, 0)})`,
+  // Kusto gives null where DuckDB raises: the root or logarithm of a negative number (and -∞ for log(0)).
+  sqrt: (x) => `CASE WHEN ${a(x, 0)} >= 0 THEN sqrt(${a(x, 0)}) END`,
   exp: (x) => `exp(${a(x, 0)})`,
-  log: (x) => `ln(${a(x, 0)})`,
-  log10: (x) => `log10(${a(x, 0)})`,
-  log2: (x) => `log2(${a(x, 0)})`,
+  log: (x) => logarithm("ln", x),
+  log10: (x) => logarithm("log10", x),
+  log2: (x) => logarithm("log2", x),
   pow: (x) => `pow(${a(x, 0)}, ${a(x, 1)})`,
   hash_md5: (x) => `md5(${a(x, 0)})`,
   hash_sha256: (x) => `sha256(${a(x, 0)})`,

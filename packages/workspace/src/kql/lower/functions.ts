@@ -88,6 +88,10 @@ const builders: Readonly<Record<string, Builder>> = {
     const name = constantString(args[0] as Expr, "column_ifexists's column name", info);
     return info.scope.columns.get(name) ?? (args[1] as Expr);
   },
+  columnifexists: (args, info) => {
+    const name = constantString(args[0] as Expr, "columnifexists's column name", info);
+    return info.scope.columns.get(name) ?? (args[1] as Expr);
+  },
   pack: (args, info) => pack(args, info),
   bag_pack: (args, info) => pack(args, info),
   pack_dictionary: (args, info) => pack(args, info),
@@ -110,6 +114,22 @@ const builders: Readonly<Record<string, Builder>> = {
   row_cumsum: (args, info) => {
     if (args.length > 1) throw info.lowerer.ctx.notSupported("row_cumsum() with a restart", info.node);
     return windowCall("row_cumsum", resultKustoType(info.node, info.lowerer.ctx), args, info);
+  },
+  week_of_year: (args) => call("datetime_part:week_of_year", "int", args[0] as Expr),
+  gettype: (args) => {
+    const value = args[0] as Expr;
+    const type = typeOf(value);
+    return type === "dynamic"
+      ? call("gettype_dynamic", "string", value)
+      : lit({ type: "string", value: type });
+  },
+  extract_all: (args, info) => {
+    if (args.length !== 2)
+      throw info.lowerer.ctx.notSupported("extract_all() with capture groups chosen", info.node);
+    const pattern = constantString(args[0] as Expr, "extract_all's regular expression", info);
+    if (captureGroups(pattern) !== 1)
+      throw info.lowerer.ctx.notSupported("extract_all() with other than one capture group", info.node);
+    return call("extract_all", "dynamic", lit({ type: "string", value: pattern }), asString(args[1] as Expr));
   },
   isempty: (args) => emptiness(args[0] as Expr, false),
   isnotempty: (args) => emptiness(args[0] as Expr, true),
@@ -135,6 +155,8 @@ const aliases: Readonly<Record<string, string>> = {
   string_size: "strlen",
   makeset: "make_set",
   makelist: "make_list",
+  toboolean: "tobool",
+  extractall: "extract_all",
 };
 
 export function scalarFunction(node: SyntaxNode, scope: RowScope, lowerer: ExprLowerer): Expr {
@@ -233,4 +255,33 @@ function pack(args: Expr[], info: CallInfo): Expr {
 function emptiness(value: Expr, negate: boolean): Expr {
   const test = call("isempty", "bool", value);
   return negate ? call("not", "bool", test) : test;
+}
+
+/**
+ * The capturing groups of a regular expression: "(" not escaped, outside a character class, and not "(?…". Anything this cannot read for certain counts as unknown (-1), named groups too, as the
+ * regular expression engine spells them differently.
+ */
+export function captureGroups(pattern: string): number {
+  let groups = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") {
+      inClass = true;
+      if (pattern[i + 1] === "]") i++;
+      continue;
+    }
+    if (c !== "(") continue;
+    if (pattern[i + 1] !== "?") groups++;
+    else if (!/^\(\?(:|=|!|<=|<!|[a-zA-Z-]+[:)])/.test(pattern.slice(i))) return -1;
+  }
+  return groups;
 }

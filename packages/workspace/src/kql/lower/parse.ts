@@ -7,7 +7,7 @@ import type { SyntaxNode } from "../analyse/kusto-language.js";
 import { child, elementsOf, kindOf, textOf } from "../analyse/syntax.js";
 import type { ExprLowerer, RowScope } from "./expressions.js";
 import { lowerLiteral, nameText } from "./expressions.js";
-import { asString } from "./functions.js";
+import { asString, captureGroups } from "./functions.js";
 import { call, lit, type Column, type Expr, type Rel } from "./ir.js";
 
 /** What a typed column's text must look like; the conversion then cannot fail on a match. */
@@ -71,8 +71,9 @@ export function lowerParse(
     if (constant.kind !== "literal" || typeof constant.literal.value !== "string")
       throw ctx.notSupported("this parse pattern element", node);
     const value = constant.literal.value;
-    // A user's own capture group would shift the numbering of ours.
-    if (kind === "regex" && /(^|[^\\])\((?!\?)/.test(value))
+    // A user's own capture group would shift the numbering of ours (and one that cannot be read for certain,
+    // named groups among them, might).
+    if (kind === "regex" && captureGroups(value) !== 0)
       throw ctx.notSupported("a capturing group in a parse regex", node);
     if (last) throw ctx.notSupported("a parse pattern that ends with a string constant", node);
     regex += kind === "regex" ? value : value.replace(regexSpecials, "\\$&");

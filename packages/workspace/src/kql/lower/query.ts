@@ -592,7 +592,8 @@ export class QueryLowerer implements ExprLowerer {
   private lowerUnion(input: Rel | undefined, operator: SyntaxNode, columns: readonly Column[]): Rel {
     const inputs: Rel[] = input ? [input] : [];
     for (const node of elementsOf<SyntaxNode>(child(operator, "Expressions")))
-      inputs.push(this.lowerTabular(node));
+      inputs.push(...(this.wildcardTables(node) ?? [this.lowerTabular(node)]));
+    if (inputs.length === 0) throw this.ctx.notSupported("a union of no tables", operator);
     const parameters = elementsOf<SyntaxNode>(child(operator, "Parameters"));
     const withSource = parameters.find((p) =>
       /^withsource$/i.test(textOf(child<SyntaxNode>(p, "Name") as SyntaxNode)),
@@ -613,6 +614,26 @@ export class QueryLowerer implements ExprLowerer {
       return { kind: "project", input: rel, items, columns } as Rel;
     });
     return { kind: "union", inputs: aligned, columns };
+  }
+
+  /** `union VM*`: every table whose name the pattern matches (case-sensitively, as Kusto's names are). */
+  private wildcardTables(node: SyntaxNode): Rel[] | undefined {
+    if (kindOf(node) !== "NameReference") return undefined;
+    const name = nameText(node);
+    if (!name.includes("*")) return undefined;
+    const pattern = new RegExp(
+      `^${name
+        .split("*")
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*")}$`,
+    );
+    return queryableTables()
+      .filter((table) => pattern.test(table.name))
+      .map((table) => ({
+        kind: "table",
+        table: table.name,
+        columns: table.columns.map((c) => ({ name: c.name, type: c.type })),
+      }));
   }
 
   private lowerMvExpand(input: Rel, operator: SyntaxNode, columns: readonly Column[]): Rel {

@@ -39,17 +39,25 @@ export async function execute(
   const cancel = (): void => connection.interrupt();
   limits.signal?.addEventListener("abort", cancel, { once: true });
   try {
-    const reader = await connection.streamAndReadUntil(sql, limits.maxRows + 1);
-    const raw = reader.getRows();
+    // Chunk by chunk, a column's values at a time: a fifth to a third faster on large results than reading
+    // DuckDB's rows (bench/read-path.ts), and no more than one chunk past the row limit is read.
+    const result = await connection.stream(sql);
     const rows: ResultValue[][] = [];
     let bytes = 0;
-    for (const rawRow of raw) {
-      if (rows.length >= limits.maxRows)
-        return { rows, truncated: { reason: "rows", limit: limits.maxRows } };
-      const row = columns.map((column, i) => toResultValue(rawRow[i], column.type));
-      bytes += approximateBytes(row);
-      if (bytes > limits.maxBytes) return { rows, truncated: { reason: "bytes", limit: limits.maxBytes } };
-      rows.push(row);
+    for (
+      let chunk = await result.fetchChunk();
+      chunk !== null && chunk.rowCount > 0;
+      chunk = await result.fetchChunk()
+    ) {
+      const values = columns.map((_, i) => chunk.getColumnValues(i));
+      for (let r = 0; r < chunk.rowCount; r++) {
+        if (rows.length >= limits.maxRows)
+          return { rows, truncated: { reason: "rows", limit: limits.maxRows } };
+        const row = columns.map((column, i) => toResultValue(values[i]?.[r], column.type));
+        bytes += approximateBytes(row);
+        if (bytes > limits.maxBytes) return { rows, truncated: { reason: "bytes", limit: limits.maxBytes } };
+        rows.push(row);
+      }
     }
     return { rows };
   } catch (error) {

@@ -7,6 +7,13 @@ import { quoteIdent, quoteNumber, quoteString } from "../../store/quote.js";
 import type { Literal } from "../lower/ir.js";
 import type { Dialect, SqlArg } from "./dialect.js";
 
+function logarithm(fn: string, x: readonly SqlArg[]): string {
+  return `CASE WHEN ${a(x, 0)} > 0 THEN ${fn}(${a(x, 0)}) WHEN ${a(x, 0)} = 0 THEN CAST('-Infinity' AS DOUBLE) END`;
+}
+
+/** Kusto's range() stops at this many values. */
+const maxRangeValues = 1_048_576;
+
 /** Microseconds between 0001-01-01 and 1970-01-01: Kusto aligns bins of datetimes to year 1. */
 const yearOneOffsetMicros = 62_135_596_800_000_000n;
 
@@ -200,18 +207,21 @@ const renderers: Readonly<Record<string, Renderer>> = {
     x.length > 2
       ? `array_to_string(list_transform(range(CAST(${a(x, 1)} AS BIGINT)), i -> ${a(x, 0)}), ${a(x, 2)})`
       : `repeat(${a(x, 0)}, CAST(${a(x, 1)} AS BIGINT))`,
+  // With an index: that part alone, or no part where there is none.
   split: (x) =>
     x.length > 2
-      ? `to_json([string_split(${a(x, 0)}, ${a(x, 1)})[${a(x, 2)} + 1]])`
+      ? `to_json(CASE WHEN ${a(x, 2)} >= 0 AND ${a(x, 2)} < len(string_split(${a(x, 0)}, ${a(x, 1)}))
+        THEN [string_split(${a(x, 0)}, ${a(x, 1)})[${a(x, 2)} + 1]] ELSE CAST([] AS VARCHAR[]) END)`
       : `to_json(string_split(${a(x, 0)}, ${a(x, 1)}))`,
   extract: (x) => `coalesce(regexp_extract(${a(x, 2)}, ${a(x, 0)}, CAST(${a(x, 1)} AS INTEGER)), '')`,
-  countof: (x) =>
-    x[2] !== undefined && x[2].sql === quoteString("regex")
-      ? `CAST(len(regexp_extract_all(${a(x, 0)}, ${a(x, 1)})) AS BIGINT)`
-      : x[2] === undefined || x[2].sql === quoteString("normal")
-        ? // Plain matches may overlap: "aaaa" holds "aa" three times. Every start position is tried.
-          `CAST(CASE WHEN length(${a(x, 1)}) = 0 THEN 0 ELSE len(list_filter(range(1, length(${a(x, 0)}) - length(${a(x, 1)}) + 2), i -> substr(${a(x, 0)}, i, length(${a(x, 1)})) = ${a(x, 1)})) END AS BIGINT)`
-        : undefined,
+  // Plain matches may overlap (countof("aaaa", "aa") is 3); regular expression matches do not.
+  countof: (x) => {
+    const kind = x.length > 2 ? x[2]?.literal?.value : "normal";
+    if (kind === "regex") return `CAST(len(regexp_extract_all(${a(x, 0)}, ${a(x, 1)})) AS BIGINT)`;
+    if (kind !== "normal" || x[1]?.literal?.value === "") return undefined;
+    return `CASE WHEN length(${a(x, 1)}) > 0 THEN CAST(len(list_filter(range(1, length(${a(x, 0)}) - length(${a(x, 1)}) + 2),
+    i -> substring(${a(x, 0)}, i, length(${a(x, 1)})) = ${a(x, 1)})) AS BIGINT) END`;
+  },
   coalesce: (x) => `coalesce(${x.map((v) => v.sql).join(", ")})`,
   tolong: (x) => numeric(x[0] as SqlArg, "BIGINT"),
   toint: (x) => numeric(x[0] as SqlArg, "INTEGER"),
@@ -228,7 +238,11 @@ const renderers: Readonly<Record<string, Renderer>> = {
       : `TRY_CAST(replace(replace(${textOf(x[0] as SqlArg)}, 'T', ' '), 'Z', '') AS TIMESTAMP)`,
   totimespan: (x) =>
     t(x, 0) === "timespan" ? a(x, 0) : t(x, 0) === "string" ? undefined : `CAST(${a(x, 0)} AS BIGINT)`,
-  todynamic: (x) => toDynamic(x[0] as SqlArg),
+  // parse_json("") is null in Kusto, where other text that is no JSON becomes a dynamic string.
+  todynamic: (x) =>
+    t(x, 0) === "string"
+      ? `CASE WHEN ${a(x, 0)} <> '' THEN ${toDynamic(x[0] as SqlArg)} END`
+      : toDynamic(x[0] as SqlArg),
   toguid: (x) => `TRY_CAST(${a(x, 0)} AS UUID)`,
   datetime_add: (x) => `(${a(x, 0)} + to_microseconds(CAST(${a(x, 1)} // 10 AS BIGINT)))`,
   datetime_diff_ticks: (x) => `((epoch_us(${a(x, 0)}) - epoch_us(${a(x, 1)})) * 10)`,
@@ -267,8 +281,13 @@ const renderers: Readonly<Record<string, Renderer>> = {
   getmonth: (x) => `CAST(month(${a(x, 0)}) AS INTEGER)`,
   monthofyear: (x) => `CAST(month(${a(x, 0)}) AS INTEGER)`,
   getyear: (x) => `CAST(year(${a(x, 0)}) AS INTEGER)`,
-  unixtime_seconds_todatetime: (x) => `make_timestamp(CAST(${a(x, 0)} * 1000000 AS BIGINT))`,
-  unixtime_milliseconds_todatetime: (x) => `make_timestamp(CAST(${a(x, 0)} * 1000 AS BIGINT))`,
+  unixtime_seconds_todatetime: (x) => unixtime(x[0] as SqlArg, 1_000_000),
+  unixtime_milliseconds_todatetime: (x) => unixtime(x[0] as SqlArg, 1_000),
+  unixtime_microseconds_todatetime: (x) => unixtime(x[0] as SqlArg, 1),
+  unixtime_nanoseconds_todatetime: (x) => unixtime(x[0] as SqlArg, 0.001),
+  // Kusto gives null for a date that does not exist (February 30th), where make_timestamp raises.
+  make_datetime: (x) =>
+    `try(make_timestamp(${[0, 1, 2, 3, 4].map((i) => (x[i] ? `CAST(${a(x, i)} AS BIGINT)` : "0")).join(", ")}, ${x[5] ? `CAST(${a(x, 5)} AS DOUBLE)` : "0"}))`,
   array_length: (x) =>
     `CASE WHEN json_type(${a(x, 0)}) = 'ARRAY' THEN CAST(json_array_length(${a(x, 0)}) AS BIGINT) END`,
   json_member: (x) => {
@@ -303,8 +322,8 @@ const renderers: Readonly<Record<string, Renderer>> = {
   isascii: (x) => `NOT regexp_matches(${a(x, 0)}, '[^\x00-\x7F]')`,
   round: (x) => (x.length > 1 ? `round(${a(x, 0)}, CAST(${a(x, 1)} AS INTEGER))` : `round(${a(x, 0)})`),
   ceiling: (x) => `ceiling(${a(x, 0)})`,
-  // Kusto answers NaN (and -inf for a logarithm of 0) where DuckDB raises an error.
-  sqrt: (x) => `CASE WHEN ${a(x, 0)} < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt(${a(x, 0)}) END`,
+  // Kusto gives null where DuckDB raises: the root or logarithm of a negative number (and -∞ for log(0)).
+  sqrt: (x) => `CASE WHEN ${a(x, 0)} >= 0 THEN sqrt(${a(x, 0)}) END`,
   exp: (x) => `exp(${a(x, 0)})`,
   log: (x) => logarithm("ln", x),
   log10: (x) => logarithm("log10", x),
@@ -312,6 +331,97 @@ const renderers: Readonly<Record<string, Renderer>> = {
   pow: (x) => `pow(${a(x, 0)}, ${a(x, 1)})`,
   hash_md5: (x) => `md5(${a(x, 0)})`,
   hash_sha256: (x) => `sha256(${a(x, 0)})`,
+  hash_sha1: (x) => `sha1(${a(x, 0)})`,
+  binary_and: (x) => `(${a(x, 0)} & ${a(x, 1)})`,
+  binary_or: (x) => `(${a(x, 0)} | ${a(x, 1)})`,
+  binary_xor: (x) => `xor(${a(x, 0)}, ${a(x, 1)})`,
+  binary_not: (x) => `(~${a(x, 0)})`,
+  strcmp: (x) =>
+    `CASE WHEN ${a(x, 0)} < ${a(x, 1)} THEN -1 WHEN ${a(x, 0)} > ${a(x, 1)} THEN 1 WHEN ${a(x, 0)} = ${a(x, 1)} THEN 0 END`,
+  new_guid: () => "gen_random_uuid()",
+  // Local time is unambiguous from UTC; the way back (datetime_local_to_utc) meets clocks that repeat.
+  datetime_utc_to_local: (x) => `((${a(x, 0)} AT TIME ZONE 'UTC') AT TIME ZONE ${a(x, 1)})`,
+  // Two's complement of the value's own width: 8 digits for a negative int, 16 for a negative long.
+  tohex: (x) => {
+    const value =
+      t(x, 0) === "int"
+        ? `(CAST(${a(x, 0)} AS BIGINT) & 4294967295)`
+        : t(x, 0) === "long"
+          ? a(x, 0)
+          : undefined;
+    if (value === undefined) return undefined;
+    const hex = `lower(to_hex(${value}))`;
+    return x.length > 1
+      ? `CASE WHEN length(${hex}) >= ${a(x, 1)} THEN ${hex} ELSE lpad(${hex}, CAST(${a(x, 1)} AS INTEGER), '0') END`
+      : hex;
+  },
+  unicode_codepoints_to_string: (x) =>
+    x.every((v) => v.type === "int" || v.type === "long")
+      ? `concat(${x.map((v) => `chr(CAST(${v.sql} AS INTEGER))`).join(", ")})`
+      : undefined,
+  array_reverse: (x) =>
+    `CASE WHEN json_type(${a(x, 0)}) = 'ARRAY' THEN to_json(list_reverse(CAST(${a(x, 0)} AS JSON[]))) END`,
+  // range(start, stop[, step]) of whole numbers: at most 2^20 values, as Kusto truncates there.
+  range: (x) => {
+    if (x.some((v) => v.type !== "long" && v.type !== "int")) return undefined;
+    const [start, stop] = [`CAST(${a(x, 0)} AS BIGINT)`, `CAST(${a(x, 1)} AS BIGINT)`];
+    const step = x.length > 2 ? `CAST(${a(x, 2)} AS BIGINT)` : "1";
+    const last = `${start} + ${step} * ${maxRangeValues - 1}`;
+    return `CASE WHEN ${step} <> 0 THEN to_json(generate_series(${start},
+    CASE WHEN ${step} > 0 THEN least(${stop}, ${last}) ELSE greatest(${stop}, ${last}) END, ${step})) END`;
+  },
+  // Kusto's indexes count from 0, or back from the end when negative; both ends are included.
+  array_slice: (x) =>
+    `CASE WHEN json_type(${a(x, 0)}) = 'ARRAY' THEN to_json(coalesce(list_slice(CAST(${a(x, 0)} AS JSON[]),
+    CASE WHEN ${a(x, 1)} >= 0 THEN ${a(x, 1)} + 1 ELSE ${a(x, 1)} END,
+    CASE WHEN ${a(x, 2)} >= 0 THEN ${a(x, 2)} + 1 ELSE ${a(x, 2)} END), [])) END`,
+  array_index_of: (x) =>
+    `CASE WHEN json_type(${a(x, 0)}) = 'ARRAY' THEN CAST(coalesce(list_position(CAST(${a(x, 0)} AS JSON[]), ${toDynamic(x[1] as SqlArg)}), 0) - 1 AS BIGINT) END`,
+  bag_has_key: (x) => {
+    const key = x[1]?.literal?.value;
+    // A key may also be a JSONPath ("$.a.b"), which this does not read.
+    if (typeof key !== "string" || key.startsWith("$") || key.startsWith("[")) return undefined;
+    return `(json_type(${a(x, 0)}) = 'OBJECT' AND list_contains(json_keys(${a(x, 0)}), ${quoteString(key)}))`;
+  },
+  ipv4_is_in_any_range: (x) => {
+    if (x.slice(1).some((r) => r.type !== "string")) return undefined;
+    return `(${x
+      .slice(1)
+      .map((r) => `svcmap_ipv4_in_range(${a(x, 0)}, ${r.sql})`)
+      .join(" OR ")})`;
+  },
+  exp2: (x) => `pow(2, ${a(x, 0)})`,
+  exp10: (x) => `pow(10, ${a(x, 0)})`,
+  pi: () => "pi()",
+  isinf: (x) => `isinf(${a(x, 0)})`,
+  sin: (x) => `sin(${a(x, 0)})`,
+  cos: (x) => `cos(${a(x, 0)})`,
+  tan: (x) => `tan(${a(x, 0)})`,
+  asin: (x) => `asin(${a(x, 0)})`,
+  acos: (x) => `acos(${a(x, 0)})`,
+  atan: (x) => `atan(${a(x, 0)})`,
+  atan2: (x) => `atan2(${a(x, 0)}, ${a(x, 1)})`,
+  cot: (x) => `cot(${a(x, 0)})`,
+  degrees: (x) => `degrees(${a(x, 0)})`,
+  radians: (x) => `radians(${a(x, 0)})`,
+  gamma: (x) => `gamma(${a(x, 0)})`,
+  loggamma: (x) => `lgamma(${a(x, 0)})`,
+  /** gettype() of a dynamic value: the type of what it holds; Kusto reads whole numbers as int when they fit. */
+  gettype_dynamic: (x) =>
+    `CASE json_type(${a(x, 0)}) WHEN 'OBJECT' THEN 'dictionary' WHEN 'ARRAY' THEN 'array' WHEN 'VARCHAR' THEN 'string'
+    WHEN 'BOOLEAN' THEN 'bool' WHEN 'DOUBLE' THEN 'real'
+    WHEN 'BIGINT' THEN CASE WHEN CAST(${a(x, 0)} AS BIGINT) BETWEEN -2147483648 AND 2147483647 THEN 'int' ELSE 'long' END
+    WHEN 'UBIGINT' THEN CASE WHEN CAST(${a(x, 0)} AS UBIGINT) <= 2147483647 THEN 'int' ELSE 'long' END
+    ELSE 'null' END`,
+  /** extract_all with one capture group: every match of it, or null where there is none. */
+  extract_all: (x) => `to_json(nullif(regexp_extract_all(${a(x, 1)}, ${a(x, 0)}, 1), []))`,
+  // Kusto's url_encode is .NET's HttpUtility.UrlEncode: "+" for a space, lower-case hex, and only letters,
+  // digits and -_.!*() left as they are.
+  url_encode: (x) =>
+    `array_to_string(list_transform(string_split(${a(x, 0)}, ''), c -> CASE WHEN regexp_matches(c, '^[A-Za-z0-9_.!*()-]$') THEN c
+    WHEN c = ' ' THEN '+' WHEN ord(c) < 128 THEN printf('%%%02x', ord(c)) ELSE lower(url_encode(c)) END), '')`,
+  // Text that is no base64, or whose bytes are no UTF-8, gives null.
+  base64_decode_tostring: (x) => `try(decode(from_base64(${a(x, 0)})))`,
   max_of: (x) => `greatest(${x.map((v) => v.sql).join(", ")})`,
   min_of: (x) => `least(${x.map((v) => v.sql).join(", ")})`,
   isnan: (x) => `isnan(${a(x, 0)})`,
@@ -331,7 +441,10 @@ const renderers: Readonly<Record<string, Renderer>> = {
   base64_encode_tostring: (x) => `to_base64(encode(${a(x, 0)}))`,
   url_decode: (x) => `url_decode(replace(${a(x, 0)}, '+', ' '))`,
   ipv4_is_in_range: (x) => `svcmap_ipv4_in_range(${a(x, 0)}, ${a(x, 1)})`,
-  ipv4_is_match: (x) => `svcmap_ipv4_in_range(${a(x, 0)}, ${a(x, 1)})`,
+  ipv4_is_match: (x) => `(${ipv4Compare(x)} = 0)`,
+  ipv4_compare: (x) => ipv4Compare(x),
+  parse_ipv4_mask: (x) =>
+    `svcmap_ipv4_masked(${a(x, 0)}, least(CAST(${a(x, 1)} AS BIGINT), svcmap_ipv4_prefix(${a(x, 0)})))`,
 };
 
 /**
@@ -410,11 +523,6 @@ function periods(period: Period, count: string): string {
   return period === "week" ? `to_days(7 * ${count})` : `to_${period}s(${count})`;
 }
 
-function logarithm(fn: string, x: readonly SqlArg[]): string {
-  const v = a(x, 0);
-  return `CASE WHEN ${v} < 0 THEN CAST('NaN' AS DOUBLE) WHEN ${v} = 0 THEN CAST('-inf' AS DOUBLE) ELSE ${fn}(${v}) END`;
-}
-
 /** The list cut to the aggregate's optional maximum size (its second argument; Kusto's default is 1,048,576). */
 function atMost(x: readonly SqlArg[], list: string): string {
   return x[1] === undefined ? list : `list_slice(${list}, 1, ${x[1].sql})`;
@@ -423,6 +531,25 @@ function atMost(x: readonly SqlArg[], list: string): string {
 /** A bag cut to its first `maxSize` keys, once each key appears once. */
 function bagOfAtMost(x: readonly SqlArg[], bag: string): string {
   return x[1] === undefined ? bag : `map_from_entries(list_slice(map_entries(${bag}), 1, ${x[1].sql}))`;
+}
+
+/**
+ * Kusto's ipv4_compare(a, b[, prefix]): each address may carry its own /prefix, and the shortest of the
+ * prefixes decides how many leading bits are compared.
+ */
+function ipv4Compare(x: readonly SqlArg[]): string {
+  const prefixes = [`svcmap_ipv4_prefix(${a(x, 0)})`, `svcmap_ipv4_prefix(${a(x, 1)})`];
+  if (x.length > 2) prefixes.push(`CAST(${a(x, 2)} AS BIGINT)`);
+  const prefix = `least(${prefixes.join(", ")})`;
+  return `sign(svcmap_ipv4_masked(${a(x, 0)}, ${prefix}) - svcmap_ipv4_masked(${a(x, 1)}, ${prefix}))`;
+}
+
+/** A datetime from a count of units (`microsPerUnit` microseconds each) since 1970. */
+function unixtime(arg: SqlArg, microsPerUnit: number): string {
+  const whole = arg.type === "long" || arg.type === "int";
+  if (whole && microsPerUnit >= 1) return `make_timestamp(CAST(${arg.sql} AS BIGINT) * ${microsPerUnit})`;
+  if (whole) return `make_timestamp(CAST(${arg.sql} AS BIGINT) // ${Math.round(1 / microsPerUnit)})`;
+  return `make_timestamp(CAST(trunc(CAST(${arg.sql} AS DOUBLE) * ${microsPerUnit}) AS BIGINT))`;
 }
 
 /** make_set/make_list add an array's elements, not the array itself. */
@@ -592,7 +719,9 @@ function kustoDatetimeFormat(format: string): string | undefined {
     [/^hh/, "%I"],
     [/^mm/, "%M"],
     [/^ss/, "%S"],
-    [/^fffffff|^ffffff/, "%f"],
+    // Seven digits of ticks: datetimes here hold microseconds, so the seventh is always 0.
+    [/^fffffff/, "%f0"],
+    [/^ffffff/, "%f"],
     [/^fff/, "%g"],
     [/^tt/, "%p"],
   ];
@@ -659,8 +788,8 @@ const macroDefinitions: readonly { readonly needed: readonly string[]; readonly 
       CASE WHEN abs(ticks) % 10000000 <> 0 THEN concat('.', lpad(CAST(abs(ticks) % 10000000 AS VARCHAR), 7, '0')) ELSE '' END) END`,
   },
   {
-    needed: ["svcmap_ipv4_number", "svcmap_ipv4_in_range"],
-    sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_number(ip) AS CASE WHEN regexp_matches(ip, '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$') THEN
+    needed: ["svcmap_ipv4_number", "svcmap_ipv4_in_range", "svcmap_ipv4_masked"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_number(ip) AS CASE WHEN regexp_matches(ip, '^(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}$') THEN
     CAST(split_part(ip, '.', 1) AS BIGINT) * 16777216 + CAST(split_part(ip, '.', 2) AS BIGINT) * 65536 +
     CAST(split_part(ip, '.', 3) AS BIGINT) * 256 + CAST(split_part(ip, '.', 4) AS BIGINT) END`,
   },
@@ -693,6 +822,18 @@ const macroDefinitions: readonly { readonly needed: readonly string[]; readonly 
     sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_text(n, prefix) AS CASE
     WHEN n IS NULL OR prefix IS NULL OR n < 0 OR n > 4294967295 OR prefix < 0 OR prefix > 32 THEN ''
     ELSE svcmap_ipv4_dotted((n // CAST(pow(2, 32 - prefix) AS BIGINT)) * CAST(pow(2, 32 - prefix) AS BIGINT)) END`,
+  },
+  {
+    // An address with an optional /prefix: its prefix (32 when it has none), and its number masked to `bits`
+    // leading bits; null where the text is no address or the prefix lies outside 0–32.
+    needed: ["svcmap_ipv4_prefix", "svcmap_ipv4_masked"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_prefix(ip) AS CASE WHEN ip LIKE '%/%'
+    THEN TRY_CAST(split_part(ip, '/', 2) AS BIGINT) ELSE 32 END`,
+  },
+  {
+    needed: ["svcmap_ipv4_masked"],
+    sql: `CREATE OR REPLACE TEMP MACRO svcmap_ipv4_masked(ip, bits) AS CASE WHEN bits BETWEEN 0 AND 32 THEN
+    (svcmap_ipv4_number(split_part(ip, '/', 1)) // CAST(pow(2, 32 - bits) AS BIGINT)) * CAST(pow(2, 32 - bits) AS BIGINT) END`,
   },
   {
     needed: ["svcmap_ipv4_in_range"],

@@ -5,6 +5,7 @@ import type { MachineListItem, MachineListResponse } from "@svcmap/model";
 import { kqlString } from "./kql-literal.js";
 import type { MachineGroupStore } from "./machine-groups.js";
 import {
+  connectionTotalsLet,
   inventoryLookback,
   MapQuerySet,
   num,
@@ -29,10 +30,8 @@ export function machineListKql(window: MapWindow, search: string): string {
 | where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
 | summarize Role = max(Role) by Machine, Process
 | summarize Processes = count(), Roles = make_set_if(Role, Role != "") by Machine;
-let connections = VMConnection
-| where TimeGenerated >= start and TimeGenerated < end
-| summarize Failed = sum(LinksFailed) by Machine, Direction, Process, RemoteIp, DestinationPort, Protocol
-| summarize Connections = count(), FailedLinks = sum(Failed) by Machine;
+${connectionTotalsLet(window)}let connections = connectionTotals
+| summarize Connections = count(), FailedLinks = sum(FailedLinks) by Machine;
 VMComputer
 | where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
 | summarize arg_max(TimeGenerated, Computer, DisplayName, OperatingSystemFamily, OperatingSystemFullName, Ipv4Addresses) by Machine

@@ -29,6 +29,10 @@ export interface MachineListItem {
   readonly osFamily: string;
   readonly osName: string;
   readonly ipv4: readonly string[];
+  /**
+   * Processes with a connection in the range, as the machine's map draws them: inventoried or not, and the
+   * "unknown process" for traffic the agent could not tie to one.
+   */
   readonly processes: number;
   /** Distinct logical connections (direction, process, remote address, port, protocol) in the range. */
   readonly connections: number;

@@ -122,8 +122,12 @@ function MachineList({ machines, search, onSearch, currentMachine, onOpenMachine
                 <span className="machine-meta">
                   {m.ipv4.join(", ")} · {m.osName || m.osFamily}
                 </span>
-                <span className="machine-meta">
-                  {m.processes} processes · {m.connections} connections
+                <span
+                  className="machine-meta"
+                  title="In the selected time range: processes with connections, as drawn on the machine's map, and distinct connections (direction, process, remote address, port)"
+                >
+                  {m.processes} connected {m.processes === 1 ? "process" : "processes"} · {m.connections}{" "}
+                  {m.connections === 1 ? "connection" : "connections"} in range
                   {m.failedLinks > 0 && <span className="badge danger"> {m.failedLinks} failed links</span>}
                 </span>
                 {m.groups.length > 0 && (

@@ -18,6 +18,7 @@ import {
   type MapWindow,
   type Row,
 } from "./map-query.js";
+import { distinguishingLabels } from "./process-labels.js";
 import { processRole, processRoles } from "./roles.js";
 
 export interface DependencyMapOptions {
@@ -68,8 +69,8 @@ export function processesKql(window: MapWindow, machines: readonly string[]): st
     windowLets(window) +
     `VMProcess
 | where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end and Machine in ${kqlStringList(machines)}
-| summarize arg_max(TimeGenerated, DisplayName, ExecutableName, Group, Role) by Machine, Process
-| project Machine, Process, DisplayName, ExecutableName, Group, Role
+| summarize arg_max(TimeGenerated, DisplayName, ExecutableName, Group, Role, CommandLine) by Machine, Process
+| project Machine, Process, DisplayName, ExecutableName, Group, Role, CommandLine
 | order by Machine asc, Process asc`
   );
 }
@@ -278,6 +279,8 @@ export async function dependencyMap(
     edges.set(key, edge);
   }
 
+  relabelSameNames(nodes, processInfo, [...hiddenSelfLinks, ...connections]);
+
   // Process groups, where a program runs as more than one process on a machine.
   const byGroup = new Map<string, string[]>();
   for (const key of used) {
@@ -357,5 +360,48 @@ class MapEdgeBuilder {
       workedBefore: this.workedBefore,
       ...(this.selfLink ? { selfLink: true } : {}),
     };
+  }
+}
+
+/** Gives processes of one machine that share a name labels that tell them apart (and their client groups). */
+function relabelSameNames(
+  nodes: Map<string, MapNode>,
+  processInfo: ReadonlyMap<string, Row>,
+  connections: readonly Connection[],
+): void {
+  const ports = new Map<string, Set<number>>();
+  const served = (machine: string, process: string, port: number): void => {
+    const key = `${machine}|${process}`;
+    ports.set(key, (ports.get(key) ?? new Set()).add(port));
+  };
+  for (const c of connections) {
+    if (c.direction === "inbound") served(c.machine, c.process, c.port);
+    else if (c.remoteMachine !== "" && c.remoteProcess !== "")
+      served(c.remoteMachine, c.remoteProcess, c.port);
+  }
+  const processes = [...nodes.values()].filter((n) => n.kind === "process" && !n.unattributed);
+  const labels = distinguishingLabels(
+    processes.map((n) => {
+      const key = `${n.machine ?? ""}|${n.process ?? ""}`;
+      const info = processInfo.get(key);
+      return {
+        id: n.id,
+        machine: n.machine ?? "",
+        process: n.process ?? "",
+        label: n.label,
+        commandLine: str(info?.["CommandLine"]),
+        group: str(info?.["Group"]),
+        ports: [...(ports.get(key) ?? [])],
+      };
+    }),
+  );
+  for (const [id, label] of labels) {
+    const node = nodes.get(id);
+    if (node !== undefined) nodes.set(id, { ...node, label });
+  }
+  for (const node of nodes.values()) {
+    if (node.kind !== "clientGroup") continue;
+    const label = labels.get(nodeId.process(node.machine ?? "", node.process ?? ""));
+    if (label !== undefined) nodes.set(node.id, { ...node, label: `Clients of ${label}` });
   }
 }

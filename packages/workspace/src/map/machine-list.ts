@@ -29,9 +29,12 @@ export function machineListKql(window: MapWindow, search: string): string {
     `let processes = VMProcess
 | where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
 | summarize Role = max(Role) by Machine, Process
-| summarize Processes = count(), Roles = make_set_if(Role, Role != "") by Machine;
+| summarize Roles = make_set_if(Role, Role != "") by Machine;
+// Processes are counted as the map draws them: each process with a connection in the range, inventoried
+// or not, and the "unknown process" standing for traffic whose process the agent could not find.
 ${connectionTotalsLet(window)}let connections = connectionTotals
-| summarize Connections = count(), FailedLinks = sum(FailedLinks) by Machine;
+| summarize Keys = count(), Failed = sum(FailedLinks) by Machine, Process
+| summarize Processes = count(), Connections = sum(Keys), FailedLinks = sum(Failed) by Machine;
 VMComputer
 | where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
 | summarize arg_max(TimeGenerated, Computer, DisplayName, OperatingSystemFamily, OperatingSystemFullName, Ipv4Addresses) by Machine

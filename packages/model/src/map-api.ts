@@ -30,8 +30,8 @@ export interface MachineListItem {
   readonly osName: string;
   readonly ipv4: readonly string[];
   /**
-   * Processes that had connections in the range: the ones the machine's map draws, the "unknown process" of
-   * traffic without a known owner counted as one.
+   * Processes with a connection in the range, as the machine's map draws them: inventoried or not, and the
+   * "unknown process" for traffic the agent could not tie to one.
    */
   readonly processes: number;
   /** Distinct logical connections (direction, process, remote address, port, protocol) in the range. */

@@ -318,14 +318,14 @@ function ViewSummary({
       <h2>In this view</h2>
       <p>
         {[
-          ["aggregate", "aggregates"],
-          ["machine", "machines"],
-          ["process", "processes"],
+          ["aggregate", "aggregate", "aggregates"],
+          ["machine", "machine", "machines"],
+          ["process", "process", "processes"],
         ]
-          .map(([kind, name]) => [graph.nodes.filter((n) => n.kind === kind).length, name] as const)
+          .map(([kind, one, many]) => [graph.nodes.filter((n) => n.kind === kind).length, one, many] as const)
           .filter(([count]) => count > 0)
-          .map(([count, name]) => `${count} ${name}`)
-          .concat(`${graph.edges.length} connections`)
+          .map(([count, one, many]) => `${count} ${count === 1 ? one : many}`)
+          .concat(`${graph.edges.length} ${graph.edges.length === 1 ? "connection" : "connections"}`)
           .join(" · ")}
       </p>
       <h3>Failing connections ({failing.length})</h3>

@@ -124,10 +124,10 @@ function MachineList({ machines, search, onSearch, currentMachine, onOpenMachine
                 </span>
                 <span
                   className="machine-meta"
-                  title="What this machine's map draws for the selected time range: its processes that had connections, and its logical connections (process, remote address, port)"
+                  title="In the selected time range: processes with connections, as drawn on the machine's map, and distinct connections (direction, process, remote address, port)"
                 >
-                  {m.processes} {m.processes === 1 ? "process" : "processes"} with connections ·{" "}
-                  {m.connections} {m.connections === 1 ? "connection" : "connections"}
+                  {m.processes} connected {m.processes === 1 ? "process" : "processes"} · {m.connections}{" "}
+                  {m.connections === 1 ? "connection" : "connections"} in range
                   {m.failedLinks > 0 && <span className="badge danger"> {m.failedLinks} failed links</span>}
                 </span>
                 {m.groups.length > 0 && (

@@ -1,6 +1,7 @@
 // The processes a machine's map draws, in Debian's Chromium, on rows ingested with `svcmap ingest`: a machine
 // whose only traffic is loopback between two of its processes plus one connection the agent could not
-// attribute to a process, and a machine whose program runs as several processes of one systemd unit.
+// attribute to a process, and a machine whose program runs as several processes of one systemd unit and
+// which runs two `java` services that only their command lines tell apart.
 
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -46,6 +47,14 @@ const processes = [
   process(grouped, "p-worker-1", "nginx", "nginx.service"),
   process(grouped, "p-worker-2", "nginx", "nginx.service"),
   process(grouped, "p-cron", "cron", "cron.service"),
+  {
+    ...process(grouped, "p-java-orders", "java", "orders.service"),
+    CommandLine: "/usr/bin/java -Xmx1g -jar /opt/orders/orders-service.jar",
+  },
+  {
+    ...process(grouped, "p-java-billing", "java", "billing.service"),
+    CommandLine: "/usr/bin/java -Xmx2g -jar /opt/billing/billing-service.jar",
+  },
 ];
 
 const connection = (
@@ -110,6 +119,19 @@ const connections = [
       DestinationIp: "198.51.100.7",
       DestinationPort: 443,
       RemoteIp: "198.51.100.7",
+    }),
+  ),
+  ...[
+    ["p-java-orders", 8080],
+    ["p-java-billing", 8081],
+  ].map(([p, port]) =>
+    connection(grouped, {
+      Direction: "inbound",
+      Process: p,
+      SourceIp: "10.99.0.50",
+      DestinationIp: "10.99.0.6",
+      DestinationPort: port,
+      RemoteIp: "10.99.0.50",
     }),
   ),
 ];
@@ -252,10 +274,11 @@ describe("a machine's processes on the map", () => {
     const group = nodes.find((n) => n.kind === "processGroup");
     expect(group).toMatchObject({ label: "nginx.service", parent: `machine:${grouped.Machine}` });
     const inGroup = nodes.filter((n) => n.parent === group?.id);
-    // Two processes of one name are told apart beside it (here by their ids: the rows carry nothing else).
-    expect(inGroup.map((n) => n.kind)).toEqual(["process", "process"]);
-    expect(inGroup.every((n) => n.label.startsWith("nginx ("))).toBe(true);
-    expect(new Set(inGroup.map((n) => n.label)).size).toBe(2);
+    // Identical workers of one program can only be numbered.
+    expect(inGroup.map((n) => `${n.kind}:${n.label}`).sort()).toEqual([
+      "process:nginx (#1)",
+      "process:nginx (#2)",
+    ]);
     const cron = nodes.find((n) => n.label === "cron");
     expect(cron).toMatchObject({ kind: "process", parent: `machine:${grouped.Machine}` });
     // A process group is a compound node: Cytoscape draws it around its children.
@@ -263,6 +286,42 @@ describe("a machine's processes on the map", () => {
       true,
     );
     await saveScreenshot(page, "map-process-group");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("tells same-name processes apart by their command lines, on the map and in the properties pane", async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const errors = collectPageErrors(page);
+    await openMachine(page, grouped.Machine);
+    const java = (await drawnNodes(page)).filter((n) => n.label.startsWith("java"));
+    expect(java.map((n) => n.label).sort()).toEqual([
+      "java (billing-service.jar)",
+      "java (orders-service.jar)",
+    ]);
+    // The properties pane and the edges' tooltips carry the same names.
+    const orders = java.find((n) => n.label === "java (orders-service.jar)");
+    await page.evaluate((id) => {
+      window.svcmapCy?.getElementById(id).emit("tap");
+    }, orders?.id ?? "");
+    await expect
+      .poll(() => page.locator(".map-details h2").first().textContent())
+      .toBe("java (orders-service.jar)");
+    const edge = await page.evaluate(
+      (id) => window.svcmapCy?.getElementById(id).connectedEdges()[0]?.id() ?? "",
+      orders?.id ?? "",
+    );
+    const point = await page.evaluate((id) => {
+      const e = window.svcmapCy?.getElementById(id);
+      const mid = e?.renderedMidpoint();
+      const box = window.svcmapCy?.container()?.getBoundingClientRect();
+      return { x: (box?.left ?? 0) + (mid?.x ?? 0), y: (box?.top ?? 0) + (mid?.y ?? 0) };
+    }, edge);
+    await page.mouse.move(point.x, point.y);
+    await expect
+      .poll(() => page.locator(".map-tooltip").textContent())
+      .toContain("java (orders-service.jar)");
+    await saveScreenshot(page, "map-same-name-processes");
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,4 +1,5 @@
 import { isStoredTableName, storedTableNames, tables, type StoredTableName } from "@svcmap/model";
+import { moveStagedConnections, stageConnections } from "../store/connection-rollup.js";
 import type { Enrichment } from "../enrich/connection-enrichment.js";
 import { RowAppender } from "../store/table-appender.js";
 import type { WorkspaceStore } from "../store/workspace-store.js";
@@ -106,9 +107,15 @@ export async function runBatch(
           await connection.run("ROLLBACK");
           return { table, rows: 0, billedBytes: 0, elapsedMs: performance.now() - started, duplicate: true };
         }
-        appender = await RowAppender.open(connection, tables[table]);
+        const rolledUp = table === "VMConnection";
+        // VMConnection's batch is staged first so that the hourly rollup sums exactly this batch's rows.
+        appender = await RowAppender.open(
+          connection,
+          rolledUp ? await stageConnections(connection) : tables[table],
+        );
         const { rows, tally } = await fill(appender);
         appender.close();
+        if (rolledUp) await moveStagedConnections(connection);
         await recordUsage(connection, store.workspaceId, table, tally);
         if (batchId !== undefined) await recordAccepted(connection, batchId, table, rows);
         await connection.run("COMMIT");

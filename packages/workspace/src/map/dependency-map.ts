@@ -18,6 +18,7 @@ import {
   type MapWindow,
   type Row,
 } from "./map-query.js";
+import { distinguishingLabels } from "./process-labels.js";
 import { processRole, processRoles } from "./roles.js";
 
 export interface DependencyMapOptions {
@@ -68,8 +69,8 @@ export function processesKql(window: MapWindow, machines: readonly string[]): st
     windowLets(window) +
     `VMProcess
 | where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end and Machine in ${kqlStringList(machines)}
-| summarize arg_max(TimeGenerated, DisplayName, ExecutableName, Group, Role, CommandLine, FirstPid) by Machine, Process
-| project Machine, Process, DisplayName, ExecutableName, Group, Role, CommandLine, FirstPid
+| summarize arg_max(TimeGenerated, DisplayName, ExecutableName, Group, Role, CommandLine) by Machine, Process
+| project Machine, Process, DisplayName, ExecutableName, Group, Role, CommandLine
 | order by Machine asc, Process asc`
   );
 }
@@ -278,6 +279,8 @@ export async function dependencyMap(
     edges.set(key, edge);
   }
 
+  relabelSameNames(nodes, processInfo, [...hiddenSelfLinks, ...connections]);
+
   // Process groups, where a program runs as more than one process on a machine.
   const byGroup = new Map<string, string[]>();
   for (const key of used) {
@@ -306,92 +309,12 @@ export async function dependencyMap(
     }
   }
 
-  const inboundPorts = new Map<string, Set<number>>();
-  for (const c of [...connections, ...hiddenSelfLinks]) {
-    if (c.direction !== "inbound") continue;
-    const key = `${c.machine}|${c.process}`;
-    inboundPorts.set(key, (inboundPorts.get(key) ?? new Set()).add(c.port));
-  }
-  distinguishSameNames(nodes, processInfo, inboundPorts);
-
   return {
     ...empty,
     nodes: [...nodes.values()],
     edges: [...edges.values()].map((e) => e.build()),
     queries: queries.queries,
   };
-}
-
-/**
- * Processes of one machine that would carry the same name (three `java`, two `python3`) get what tells them
- * apart beside it: the first of their program group, the ports they serve, an argument of their command
- * line, or their process id that differs for each. Client groups take the new names too.
- */
-function distinguishSameNames(
-  nodes: Map<string, MapNode>,
-  processInfo: ReadonlyMap<string, Row>,
-  inboundPorts: ReadonlyMap<string, ReadonlySet<number>>,
-): void {
-  const sameName = new Map<string, MapNode[]>();
-  for (const node of nodes.values()) {
-    if (node.kind !== "process" || node.unattributed === true) continue;
-    const key = `${node.machine ?? ""}|${node.label}`;
-    sameName.set(key, [...(sameName.get(key) ?? []), node]);
-  }
-  for (const group of sameName.values()) {
-    if (group.length < 2) continue;
-    const info = (n: MapNode): Row | undefined => processInfo.get(`${n.machine ?? ""}|${n.process ?? ""}`);
-    const ports = (n: MapNode): string => {
-      const served = [...(inboundPorts.get(`${n.machine ?? ""}|${n.process ?? ""}`) ?? [])].sort(
-        (a, b) => a - b,
-      );
-      return served.length === 0 ? "" : `:${served.join(", :")}`;
-    };
-    const pid = (n: MapNode): string => {
-      const value = num(info(n)?.["FirstPid"]);
-      return value > 0 ? `pid ${value}` : "";
-    };
-    const each =
-      (detail: (n: MapNode) => string) =>
-      (members: readonly MapNode[]): string[] =>
-        members.map(detail);
-    const candidates: ((members: readonly MapNode[]) => string[])[] = [
-      each((n) => str(info(n)?.["Group"])),
-      each(ports),
-      (members) => distinctArguments(members.map((n) => str(info(n)?.["CommandLine"]))),
-      each(pid),
-    ];
-    const details =
-      candidates
-        .map((candidate) => candidate(group))
-        .find((values) => values.every((v) => v !== "") && new Set(values).size === values.length) ??
-      group.map((n) => (n.process ?? "").slice(0, 14));
-    group.forEach((node, i) => nodes.set(node.id, { ...node, label: `${node.label} (${details[i] ?? ""})` }));
-  }
-  for (const node of nodes.values()) {
-    if (node.kind !== "clientGroup") continue;
-    const owner = nodes.get(nodeId.process(node.machine ?? "", node.process ?? ""));
-    if (owner !== undefined) nodes.set(node.id, { ...node, label: `Clients of ${owner.label}` });
-  }
-}
-
-/**
- * For command lines of processes with one name: each one's first argument that none of the others has
- * (`kafka.Kafka`, `worker.py`), shortened to its last path part, or "" when it has none.
- */
-function distinctArguments(commandLines: readonly string[]): string[] {
-  const args = commandLines.map((line) => line.trim().split(/\s+/).slice(1));
-  return args.map((own, i) => {
-    const others = args.filter((_, j) => j !== i);
-    const unique = own.find((arg) => others.every((other) => !other.includes(arg)));
-    if (unique === undefined) return "";
-    const short =
-      unique
-        .split("/")
-        .filter((part) => part !== "")
-        .at(-1) ?? unique;
-    return short.length > 40 ? `${short.slice(0, 39)}…` : short;
-  });
 }
 
 /** Sums the logical connections drawn as one edge. */
@@ -437,5 +360,48 @@ class MapEdgeBuilder {
       workedBefore: this.workedBefore,
       ...(this.selfLink ? { selfLink: true } : {}),
     };
+  }
+}
+
+/** Gives processes of one machine that share a name labels that tell them apart (and their client groups). */
+function relabelSameNames(
+  nodes: Map<string, MapNode>,
+  processInfo: ReadonlyMap<string, Row>,
+  connections: readonly Connection[],
+): void {
+  const ports = new Map<string, Set<number>>();
+  const served = (machine: string, process: string, port: number): void => {
+    const key = `${machine}|${process}`;
+    ports.set(key, (ports.get(key) ?? new Set()).add(port));
+  };
+  for (const c of connections) {
+    if (c.direction === "inbound") served(c.machine, c.process, c.port);
+    else if (c.remoteMachine !== "" && c.remoteProcess !== "")
+      served(c.remoteMachine, c.remoteProcess, c.port);
+  }
+  const processes = [...nodes.values()].filter((n) => n.kind === "process" && !n.unattributed);
+  const labels = distinguishingLabels(
+    processes.map((n) => {
+      const key = `${n.machine ?? ""}|${n.process ?? ""}`;
+      const info = processInfo.get(key);
+      return {
+        id: n.id,
+        machine: n.machine ?? "",
+        process: n.process ?? "",
+        label: n.label,
+        commandLine: str(info?.["CommandLine"]),
+        group: str(info?.["Group"]),
+        ports: [...(ports.get(key) ?? [])],
+      };
+    }),
+  );
+  for (const [id, label] of labels) {
+    const node = nodes.get(id);
+    if (node !== undefined) nodes.set(id, { ...node, label });
+  }
+  for (const node of nodes.values()) {
+    if (node.kind !== "clientGroup") continue;
+    const label = labels.get(nodeId.process(node.machine ?? "", node.process ?? ""));
+    if (label !== undefined) nodes.set(node.id, { ...node, label: `Clients of ${label}` });
   }
 }

@@ -9,6 +9,7 @@ import { kqlString } from "./kql-literal.js";
 import type { MachineGroup } from "./machine-groups.js";
 import {
   addressesLet,
+  connectionTotalsLet,
   inventoryLookback,
   MapQuerySet,
   num,
@@ -106,9 +107,8 @@ export function estateTrafficKql(
 ${join}| extend Aggregate = ${expr}, Subnet = ${subnetExpr}
 | project Machine, Node = iff(Aggregate == ${opened}, ${inside}, Aggregate);
 ${addressesLet}
-VMConnection
-| where TimeGenerated >= start and TimeGenerated < end
-| summarize Links = sum(LinksEstablished), FailedLinks = sum(LinksFailed), BytesSent = sum(BytesSent), BytesReceived = sum(BytesReceived), Responses = sum(Responses), ResponseTimeSum = sum(ResponseTimeSum) by Machine, Direction, RemoteIp, DestinationPort
+${connectionTotalsLet(window)}connectionTotals
+| summarize Links = sum(Links), FailedLinks = sum(FailedLinks), BytesSent = sum(BytesSent), BytesReceived = sum(BytesReceived), Responses = sum(Responses), ResponseTimeSum = sum(ResponseTimeSum) by Machine, Direction, RemoteIp, DestinationPort
 | where not(RemoteIp startswith "127." or RemoteIp == "::1")
 | join kind=leftouter addresses on $left.RemoteIp == $right.Ip
 // A connection between monitored machines is reported at both ends: its outbound record stands for it.

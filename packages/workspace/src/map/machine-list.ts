@@ -1,12 +1,11 @@
 // The machine list: every machine that reported inventory in the range, with what the list shows beside
-// its name. One KQL query; groups come from the workspace's own group tables. The counts are those of the
-// machine's map for the same range: the processes that had connections (the ones the map draws, the
-// "unknown process" of unattributed traffic among them) and the logical connections.
+// its name. One KQL query; groups come from the workspace's own group tables.
 
 import type { MachineListItem, MachineListResponse } from "@svcmap/model";
 import { kqlString } from "./kql-literal.js";
 import type { MachineGroupStore } from "./machine-groups.js";
 import {
+  connectionTotalsLet,
   inventoryLookback,
   MapQuerySet,
   num,
@@ -27,18 +26,19 @@ export function machineListKql(window: MapWindow, search: string): string {
         ` or Machine contains ${kqlString(term)} or tostring(Ipv4Addresses) contains ${kqlString(term)}\n`;
   return (
     windowLets(window) +
-    `let roles = VMProcess
+    `let processes = VMProcess
 | where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
 | summarize Role = max(Role) by Machine, Process
 | summarize Roles = make_set_if(Role, Role != "") by Machine;
-let connections = VMConnection
-| where TimeGenerated >= start and TimeGenerated < end
-| summarize Failed = sum(LinksFailed) by Machine, Direction, Process, RemoteIp, DestinationPort, Protocol
-| summarize Connections = count(), FailedLinks = sum(Failed), Processes = dcount(Process) by Machine;
+// Processes are counted as the map draws them: each process with a connection in the range, inventoried
+// or not, and the "unknown process" standing for traffic whose process the agent could not find.
+${connectionTotalsLet(window)}let connections = connectionTotals
+| summarize Keys = count(), Failed = sum(FailedLinks) by Machine, Process
+| summarize Processes = count(), Connections = sum(Keys), FailedLinks = sum(Failed) by Machine;
 VMComputer
 | where TimeGenerated >= start - ${inventoryLookback} and TimeGenerated < end
 | summarize arg_max(TimeGenerated, Computer, DisplayName, OperatingSystemFamily, OperatingSystemFullName, Ipv4Addresses) by Machine
-${filter}| join kind=leftouter roles on Machine
+${filter}| join kind=leftouter processes on Machine
 | join kind=leftouter connections on Machine
 | project Machine, Computer, DisplayName, OperatingSystemFamily, OperatingSystemFullName, Ipv4Addresses, Processes = coalesce(Processes, 0), Roles, Connections = coalesce(Connections, 0), FailedLinks = coalesce(FailedLinks, 0)
 | order by Computer asc, Machine asc`

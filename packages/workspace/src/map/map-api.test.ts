@@ -140,6 +140,21 @@ describe("the map API", () => {
     expect(answer.queries["machines"]).toContain("VMComputer");
   });
 
+  it("counts each machine's processes as its map draws them", async () => {
+    const list = await get<MachineListResponse>(`/api/map/machines?timespan=${lastHour}`);
+    const busiest = [...list.machines].sort((a, b) => b.connections - a.connections).slice(0, 4);
+    const checked = [...busiest, list.machines.find((m) => m.machine === acmeDemo)];
+    for (const item of checked) {
+      if (item === undefined) throw new Error("acme-demo is not listed");
+      const map = await get<DependencyMapResponse>(
+        `/api/map/machines/${item.machine}/map?timespan=${lastHour}`,
+      );
+      const drawn = map.nodes.filter((n) => n.kind === "process" && n.machine === item.machine);
+      expect(item.processes, item.computer).toBe(drawn.length);
+    }
+    expect(checked.some((m) => (m?.processes ?? 0) > 0)).toBe(true);
+  });
+
   it("searches by name or address, and a hostile search is only text", async () => {
     const byName = await get<MachineListResponse>(`/api/map/machines?timespan=${lastHour}&search=acme-dem`);
     expect(byName.machines.map((m) => m.machine)).toEqual([acmeDemo]);

@@ -5,6 +5,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { storedTableNames, tables, type StoredTableName } from "@svcmap/model";
 import { quoteIdent } from "../store/quote.js";
+import { moveStagedConnections, stageConnections } from "../store/connection-rollup.js";
 import { appendRecords } from "../store/table-appender.js";
 import type { WorkspaceStore } from "../store/workspace-store.js";
 import { buildEstate, type EstateOptions } from "./build-estate.js";
@@ -86,11 +87,18 @@ export async function writeEstate(
     const slice = Math.max(1, Math.floor(rowsPerAppend / (machines * rowsPerMachineMinute[table])));
     let rows = 0;
     for (let from = 0; from < minutes; from += slice) {
+      const rolledUp = table === "VMConnection";
       rows += await appendRecords(
         connection,
-        tables[table],
+        rolledUp ? await stageConnections(connection) : tables[table],
         rowsBetween(from, Math.min(minutes, from + slice)),
       );
+      if (rolledUp) {
+        // The rows and their rollup are committed together, so the rollup never misses stored rows.
+        await connection.run("BEGIN TRANSACTION");
+        await moveStagedConnections(connection);
+        await connection.run("COMMIT");
+      }
       await settle(connection);
     }
     record(table, rows, started);

@@ -5,6 +5,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { legacyViews, storedTableNames, tables, type StoredTableName } from "@svcmap/model";
 import { quoteIdent, quoteString } from "./quote.js";
+import { createConnectionRollupSql, rollUpConnectionsSql } from "./connection-rollup.js";
 import { addColumnSql, createTableSql, createViewSql } from "./schema-ddl.js";
 
 interface Migration {
@@ -29,6 +30,14 @@ const migrations: readonly Migration[] = [
         `CREATE TABLE IF NOT EXISTS ${quoteIdent(acceptedBatchesTable)} (batch_id VARCHAR PRIMARY KEY, ` +
           "table_name VARCHAR NOT NULL, row_count BIGINT NOT NULL, accepted_at TIMESTAMP NOT NULL)",
       );
+    },
+  },
+  {
+    version: 3,
+    describe: "the hourly rollup of VMConnection, built from the rows stored so far",
+    async up(connection) {
+      await connection.run(createConnectionRollupSql());
+      await connection.run(rollUpConnectionsSql("VMConnection"));
     },
   },
 ];

@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { storedTableNames } from "@svcmap/model";
 import { acceptedBatchesTable, migrate, writeMeta } from "./migrations.js";
+import { connectionRollupName } from "./connection-rollup.js";
 import { quoteIdent, quoteNumber, quoteString } from "./quote.js";
 
 export interface StoreOptions {
@@ -95,15 +96,20 @@ export class WorkspaceStore {
 
   /** Deletes rows older than the retention period from every stored table; returns how many went. */
   async enforceRetention(now: Date = new Date()): Promise<number> {
-    const cutoffMicros = BigInt(now.getTime() - this.retentionDays * 86_400_000) * 1000n;
-    const cutoff = `make_timestamp(${quoteNumber(cutoffMicros)})`;
+    const cutoffMs = now.getTime() - this.retentionDays * 86_400_000;
+    const cutoff = `make_timestamp(${quoteNumber(BigInt(cutoffMs) * 1000n)})`;
+    // VMConnection and its hourly rollup go by whole hours, so that the rollup never holds an hour the raw
+    // table holds only part of: they keep up to an hour more than the retention period.
+    const hourCutoffMs = Math.floor(cutoffMs / 3_600_000) * 3_600_000;
+    const hourCutoff = `make_timestamp(${quoteNumber(BigInt(hourCutoffMs) * 1000n)})`;
     return this.withConnection(async (connection) => {
       let deleted = 0;
-      for (const table of storedTableNames) {
+      for (const table of [...storedTableNames, connectionRollupName]) {
+        const before = table === "VMConnection" || table === connectionRollupName ? hourCutoff : cutoff;
         const result = await connection.run(
-          `DELETE FROM ${quoteIdent(table)} WHERE ${quoteIdent("TimeGenerated")} < ${cutoff}`,
+          `DELETE FROM ${quoteIdent(table)} WHERE ${quoteIdent("TimeGenerated")} < ${before}`,
         );
-        deleted += Number(result.rowsChanged);
+        if (table !== connectionRollupName) deleted += Number(result.rowsChanged);
       }
       // A batch retried after its rows are gone would be stored again, but no agent retries that long.
       await connection.run(

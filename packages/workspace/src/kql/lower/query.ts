@@ -2,7 +2,7 @@ import type { KustoType } from "@svcmap/model";
 import type { SyntaxNode } from "../analyse/kusto-language.js";
 import { child, elementsOf, kindOf, resultTypeOf, tableColumnsOf, textOf } from "../analyse/syntax.js";
 import type { Visualization } from "../result.js";
-import { queryableTables } from "../analyse/global-state.js";
+import { materializedViews, queryableTables } from "../analyse/global-state.js";
 import { lowerAggregate, outputCount, toAggregates } from "./aggregates.js";
 import { toKustoType, type LoweringContext } from "./context.js";
 import {
@@ -238,6 +238,17 @@ export class QueryLowerer implements ExprLowerer {
     if (name === "materialize") {
       const input = this.lowerTabular(args[0] as SyntaxNode);
       return { kind: "shared", id: this.ctx.sharedId(), input, materialized: true, columns: input.columns };
+    }
+    if (name === "materialized_view") {
+      // The store keeps each materialized view as a table of the same name.
+      const text = args[0] ? textOf(args[0]).trim() : "";
+      const view = materializedViews().find((v) => `"${v.name}"` === text || `'${v.name}'` === text);
+      if (view === undefined) throw this.ctx.notSupported(`materialized_view(${text})`, node);
+      return {
+        kind: "table",
+        table: view.name,
+        columns: view.columns.map((c) => ({ name: c.name, type: c.type })),
+      };
     }
     if (name === "view" || name === "table") {
       throw this.ctx.notSupported(`${name}()`, node);

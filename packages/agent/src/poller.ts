@@ -7,7 +7,7 @@ import { processId } from "@svcmap/model";
 import type { ProcessInfo, ProcessScan, ProcessScanner } from "./collectors/processes.js";
 import { isWildcardIp } from "./collectors/addresses.js";
 import { readSocketTable, type Protocol, type SocketEntry } from "./collectors/socket-table.js";
-import type { PolledConnection } from "./aggregate/connection-tracker.js";
+import { polledConnection, type PolledConnection } from "./aggregate/connection-tracker.js";
 import type { Listener } from "./aggregate/bound-ports.js";
 import { unknownProcess, type ProcessRef } from "./aggregate/owners.js";
 
@@ -128,17 +128,20 @@ export class Poller {
     },
   ): void {
     const ownerOf = (inode: number, listening = false): ProcessRef | undefined => {
-      const pids = scan.socketOwners.get(inode);
-      if (pids === undefined) return undefined;
+      const holders = scan.socketOwners.get(inode);
+      if (holders === undefined) return undefined;
       // A listening socket shared by a pool belongs to the workers that accept on it (forked after the
       // master, so higher PIDs); any other shared socket to the process that made it.
-      const pid = listening ? Math.max(...pids) : Math.min(...pids);
+      const pid =
+        typeof holders === "number" ? holders : listening ? Math.max(...holders) : Math.min(...holders);
       const info = scan.processes.get(pid);
       if (info === undefined) return undefined;
       into.inView.set(pid, info);
-      for (const other of pids) {
-        const otherInfo = scan.processes.get(other);
-        if (otherInfo !== undefined) into.inView.set(other, otherInfo);
+      if (typeof holders !== "number") {
+        for (const other of holders) {
+          const otherInfo = scan.processes.get(other);
+          if (otherInfo !== undefined) into.inView.set(other, otherInfo);
+        }
       }
       return this.refOf(info);
     };
@@ -186,7 +189,7 @@ export class Poller {
         into.connections.push(previous);
         continue;
       }
-      const polled: PolledConnection = {
+      const polled = polledConnection({
         netns,
         protocol: s.protocol,
         localIp: s.localIp,
@@ -196,9 +199,9 @@ export class Poller {
         direction,
         owner: resolved,
         connecting: s.state === "SYN-SENT",
-        ...(s.bytesSent === undefined ? {} : { bytesSent: s.bytesSent }),
-        ...(s.bytesReceived === undefined ? {} : { bytesReceived: s.bytesReceived }),
-      };
+        bytesSent: s.bytesSent,
+        bytesReceived: s.bytesReceived,
+      });
       this.polled.set(s, polled);
       into.connections.push(polled);
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   ConnectionTracker,
   emptyCounts,
+  polledConnection,
   type Endpoints,
   type PolledConnection,
 } from "./connection-tracker.js";
@@ -19,7 +20,7 @@ const out: Endpoints = {
 };
 
 function polled(overrides: Partial<PolledConnection> = {}): PolledConnection {
-  return { ...out, direction: "outbound", owner: curl, connecting: false, ...overrides };
+  return polledConnection({ ...out, direction: "outbound", owner: curl, connecting: false, ...overrides });
 }
 
 const owners = (): ProcessRef => nginx;

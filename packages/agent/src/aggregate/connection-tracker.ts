@@ -52,14 +52,22 @@ export interface LogicalMinute {
   readonly counts: LinkCounts;
 }
 
+interface DestinationOwners {
+  readonly key: string;
+  readonly owners: Map<string, { owner: ProcessRef; lastMs: number }>;
+}
+
 type Phase = "connecting" | "established" | "closed" | "failed";
 
 interface PhysicalConnection extends Endpoints {
   direction: Direction;
   owner: ProcessRef | undefined;
   phase: Phase;
-  /** Counts of this minute, not yet reported. */
-  pending: LinkCounts;
+  /**
+   * Counts of this minute, not yet reported; undefined while there are none, as for most of the idle
+   * connections of a busy host, which then cost no counts object of their own.
+   */
+  pending: LinkCounts | undefined;
   /** Bytes already credited to some minute, over the connection's life. */
   creditedSent: number;
   creditedReceived: number;
@@ -77,10 +85,13 @@ interface PhysicalConnection extends Endpoints {
   requestEndMs?: number;
   /** When the server's latest data answering that request was seen, if it has answered. */
   responseEndMs?: number;
+  /** destinationKey() of an outbound connection once a process was seen on it, the text shared by all. */
+  destination: string | undefined;
 }
 
-/** A polled socket with its process and direction decided. */
+/** A polled socket with its process and direction decided, and endpointsKey() of its endpoints. */
 export interface PolledConnection extends Endpoints {
+  readonly key: string;
   readonly direction: Direction;
   readonly owner: ProcessRef;
   readonly connecting: boolean;
@@ -98,14 +109,8 @@ export class ConnectionTracker {
   private readonly connections = new Map<string, PhysicalConnection>();
   private pollCount = 0;
   /** Per outbound destination, the processes seen connected to it and when each was last seen. */
-  private readonly destinationOwners = new Map<string, Map<string, { owner: ProcessRef; lastMs: number }>>();
+  private readonly destinationOwners = new Map<string, DestinationOwners>();
   private latestMs = 0;
-  /**
-   * Keys of the polled sockets and of the connections' destinations: the poller hands back the same object
-   * for a socket that did not change, so its keys are built once, not once a poll.
-   */
-  private readonly keys = new WeakMap<Endpoints, string>();
-  private readonly destinationKeys = new WeakMap<Endpoints, string>();
 
   /**
    * One poll's connections. On the first poll, connections already open are live, not newly established:
@@ -115,8 +120,7 @@ export class ConnectionTracker {
   observePoll(polled: readonly PolledConnection[], snapshotMs: number): void {
     const poll = ++this.pollCount;
     for (const socket of polled) {
-      let key = this.keys.get(socket);
-      if (key === undefined) this.keys.set(socket, (key = endpointsKey(socket)));
+      const { key } = socket;
       let connection = this.connections.get(key);
       if (connection === undefined || connection.phase === "closed" || connection.phase === "failed") {
         if (connection !== undefined && connection.closeSeen) {
@@ -125,7 +129,7 @@ export class ConnectionTracker {
           continue;
         }
         connection = this.create(socket, socket.direction, socket.connecting ? "connecting" : "established");
-        if (!socket.connecting && poll > 1) connection.pending.established++;
+        if (!socket.connecting && poll > 1) pendingOf(connection).established++;
         if (poll === 1) {
           // Bytes before the agent started belong to no minute it reports.
           connection.creditedSent = socket.bytesSent ?? 0;
@@ -133,7 +137,7 @@ export class ConnectionTracker {
         }
       } else if (connection.phase === "connecting" && !socket.connecting) {
         connection.phase = "established";
-        connection.pending.established++;
+        pendingOf(connection).established++;
       }
       connection.owner = socket.owner;
       connection.direction = socket.direction;
@@ -193,7 +197,7 @@ export class ConnectionTracker {
     if (sentByLocal) connection.localIsn = isn;
     else connection.remoteIsn = isn;
     connection.phase = "established";
-    connection.pending.established++;
+    pendingOf(connection).established++;
     connection.lastActivityMs = nowMs;
   }
 
@@ -268,14 +272,14 @@ export class ConnectionTracker {
     const created = connection === undefined || connection.phase !== "established";
     if (connection === undefined || connection.phase !== "established") {
       connection = this.create(endpoints, direction, "established");
-      connection.pending.established++;
+      pendingOf(connection).established++;
     }
     connection.lastActivityMs = nowMs;
     if (sentByLocal) {
-      connection.pending.bytesSent += bytes;
+      pendingOf(connection).bytesSent += bytes;
       connection.creditedSent += bytes;
     } else {
-      connection.pending.bytesReceived += bytes;
+      pendingOf(connection).bytesReceived += bytes;
       connection.creditedReceived += bytes;
     }
     return created;
@@ -291,7 +295,7 @@ export class ConnectionTracker {
     this.forgetOldDestinationOwners();
     for (const [key, connection] of this.connections) {
       const live = connection.phase === "established" ? 1 : 0;
-      const { pending } = connection;
+      const pending = connection.pending ?? noCounts;
       const active =
         live +
         pending.established +
@@ -300,7 +304,8 @@ export class ConnectionTracker {
         pending.bytesSent +
         pending.bytesReceived;
       completeExchange(connection);
-      if (active + pending.responses > 0) {
+      const responses = connection.pending?.responses ?? 0;
+      if (active + responses > 0) {
         connection.owner ??= this.resolve(connection, resolveOwner);
         const logicalKey = logicalKeyOf(connection, connection.owner);
         const id = logicalKeyText(logicalKey);
@@ -309,10 +314,10 @@ export class ConnectionTracker {
           entry = { key: logicalKey, counts: emptyCounts() };
           logical.set(id, entry);
         }
-        addCounts(entry.counts, pending);
+        if (connection.pending !== undefined) addCounts(entry.counts, connection.pending);
         entry.counts.live += live;
       }
-      connection.pending = emptyCounts();
+      connection.pending = undefined;
       // A connection capture saw close is kept while the socket table still lists it (FIN-WAIT,
       // CLOSE-WAIT), so that a poll does not count it again as a new one.
       const ended = connection.phase === "closed" || connection.phase === "failed";
@@ -328,7 +333,7 @@ export class ConnectionTracker {
   ): ProcessRef {
     const resolved = resolveOwner(connection, connection.direction);
     if (resolved.process !== unknownProcess.process || connection.direction !== "outbound") return resolved;
-    const owners = this.destinationOwners.get(destinationKey(connection));
+    const owners = this.destinationOwners.get(destinationKey(connection))?.owners;
     if (owners === undefined || owners.size !== 1) return resolved;
     return [...owners.values()][0]!.owner;
   }
@@ -342,10 +347,14 @@ export class ConnectionTracker {
       owner.process === unknownProcess.process
     )
       return;
-    let key = this.destinationKeys.get(connection);
-    if (key === undefined) this.destinationKeys.set(connection, (key = destinationKey(connection)));
-    let owners = this.destinationOwners.get(key);
-    if (owners === undefined) this.destinationOwners.set(key, (owners = new Map()));
+    // Thousands of connections to one destination share one text of its key, built once for each.
+    let entry = this.destinationOwners.get((connection.destination ??= destinationKey(connection)));
+    if (entry === undefined) {
+      entry = { key: connection.destination, owners: new Map() };
+      this.destinationOwners.set(entry.key, entry);
+    }
+    connection.destination = entry.key;
+    const { owners } = entry;
     const seen = owners.get(owner.process);
     if (seen !== undefined && seen.owner === owner) seen.lastMs = nowMs;
     else owners.set(owner.process, { owner, lastMs: nowMs });
@@ -355,7 +364,7 @@ export class ConnectionTracker {
     for (const connection of this.connections.values())
       this.latestMs = Math.max(this.latestMs, connection.lastActivityMs);
     const before = this.latestMs - destinationMemoryMs;
-    for (const [key, owners] of this.destinationOwners) {
+    for (const [key, { owners }] of this.destinationOwners) {
       for (const [process, seen] of owners) if (seen.lastMs < before) owners.delete(process);
       if (owners.size === 0) this.destinationOwners.delete(key);
     }
@@ -372,7 +381,7 @@ export class ConnectionTracker {
       direction,
       owner: undefined,
       phase,
-      pending: emptyCounts(),
+      pending: undefined,
       creditedSent: 0,
       creditedReceived: 0,
       lastPoll: 0,
@@ -380,13 +389,13 @@ export class ConnectionTracker {
       closeSeen: false,
       localFin: false,
       remoteFin: false,
+      destination: undefined,
     };
     const previous = this.connections.get(endpointsKey(endpoints));
     if (previous !== undefined) {
       // The same four-tuple again: whatever the old connection had not reported is carried over.
-      const carried = previous.pending;
-      if (previous.phase === "established") carried.terminated++;
-      connection.pending = carried;
+      if (previous.phase === "established") pendingOf(previous).terminated++;
+      connection.pending = previous.pending;
       connection.owner = previous.owner;
     }
     this.connections.set(endpointsKey(endpoints), connection);
@@ -396,8 +405,8 @@ export class ConnectionTracker {
   private end(connection: PhysicalConnection, phase: "closed" | "failed"): void {
     if (connection.phase === "closed" || connection.phase === "failed") return;
     completeExchange(connection);
-    if (phase === "failed") connection.pending.failed++;
-    else if (connection.phase === "established") connection.pending.terminated++;
+    if (phase === "failed") pendingOf(connection).failed++;
+    else if (connection.phase === "established") pendingOf(connection).terminated++;
     connection.phase = phase === "failed" || connection.phase === "connecting" ? "failed" : "closed";
   }
 
@@ -408,15 +417,21 @@ export class ConnectionTracker {
     received: number | undefined,
   ): void {
     if (sent !== undefined && sent > connection.creditedSent) {
-      connection.pending.bytesSent += sent - connection.creditedSent;
+      pendingOf(connection).bytesSent += sent - connection.creditedSent;
       connection.creditedSent = sent;
     }
     if (received !== undefined && received > connection.creditedReceived) {
-      connection.pending.bytesReceived += received - connection.creditedReceived;
+      pendingOf(connection).bytesReceived += received - connection.creditedReceived;
       connection.creditedReceived = received;
     }
   }
 }
+
+function pendingOf(connection: PhysicalConnection): LinkCounts {
+  return (connection.pending ??= emptyCounts());
+}
+
+const noCounts: Readonly<LinkCounts> = Object.freeze(emptyCounts());
 
 export function emptyCounts(): LinkCounts {
   return {
@@ -448,9 +463,10 @@ export function addCounts(into: LinkCounts, from: LinkCounts): void {
 
 /** Counts the exchange under way if the server has answered it; a request still unanswered stays open. */
 function completeExchange(connection: PhysicalConnection): void {
-  const { requestEndMs, responseEndMs, pending } = connection;
+  const { requestEndMs, responseEndMs } = connection;
   if (requestEndMs === undefined || responseEndMs === undefined) return;
   const ms = responseEndMs - requestEndMs;
+  const pending = pendingOf(connection);
   pending.responses++;
   pending.responseTimeSum += ms;
   pending.responseTimeMin = Math.min(pending.responseTimeMin, ms);
@@ -459,12 +475,32 @@ function completeExchange(connection: PhysicalConnection): void {
   connection.responseEndMs = undefined;
 }
 
+// Keys are joined rather than built by template: a template's result is a rope that, once used as a Map
+// key, is kept alongside its flattened copy, for every one of tens of thousands of connections.
 export function endpointsKey(e: Endpoints): string {
-  return `${e.netns} ${e.protocol} ${e.localIp} ${e.localPort} ${e.remoteIp} ${e.remotePort}`;
+  return [e.netns, e.protocol, e.localIp, e.localPort, e.remoteIp, e.remotePort].join(" ");
 }
 
 function destinationKey(e: Endpoints): string {
-  return `${e.netns} ${e.protocol} ${e.remoteIp} ${e.remotePort}`;
+  return [e.netns, e.protocol, e.remoteIp, e.remotePort].join(" ");
+}
+
+/** A PolledConnection with its key, every field present and in one order (one hidden class for all). */
+export function polledConnection(c: Omit<PolledConnection, "key">): PolledConnection {
+  return {
+    key: endpointsKey(c),
+    netns: c.netns,
+    protocol: c.protocol,
+    localIp: c.localIp,
+    localPort: c.localPort,
+    remoteIp: c.remoteIp,
+    remotePort: c.remotePort,
+    direction: c.direction,
+    owner: c.owner,
+    connecting: c.connecting,
+    bytesSent: c.bytesSent,
+    bytesReceived: c.bytesReceived,
+  };
 }
 
 function logicalKeyOf(connection: PhysicalConnection, owner: ProcessRef): LogicalKey {

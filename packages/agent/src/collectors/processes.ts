@@ -22,8 +22,8 @@ export interface ProcessInfo {
 
 export interface ProcessScan {
   readonly processes: ReadonlyMap<number, ProcessInfo>;
-  /** Socket inode → the PIDs that hold it (a listening socket is often shared by a pool of workers). */
-  readonly socketOwners: ReadonlyMap<number, readonly number[]>;
+  /** Socket inode → the PID that holds it, or the PIDs (a listening socket is often shared by a pool of workers). */
+  readonly socketOwners: ReadonlyMap<number, number | readonly number[]>;
 }
 
 const clockTicksPerSecond = 100;
@@ -39,7 +39,8 @@ export class ProcessScanner {
   /** Every process that holds at least one socket, with its socket inodes. */
   scan(): ProcessScan {
     const processes = new Map<number, ProcessInfo>();
-    const socketOwners = new Map<number, number[]>();
+    // Most sockets have one holder: a number, not an array, for each of them.
+    const socketOwners = new Map<number, number | number[]>();
     const alive = new Set<number>();
     for (const name of safeReaddir(this.procRoot)) {
       const pid = Number(name);
@@ -52,7 +53,8 @@ export class ProcessScanner {
       processes.set(pid, info);
       for (const inode of inodes) {
         const owners = socketOwners.get(inode);
-        if (owners === undefined) socketOwners.set(inode, [pid]);
+        if (owners === undefined) socketOwners.set(inode, pid);
+        else if (typeof owners === "number") socketOwners.set(inode, [owners, pid]);
         else owners.push(pid);
       }
     }

@@ -134,4 +134,31 @@ describe("decoding socket records poll after poll", () => {
       bytesReceived: 0,
     });
   });
+
+  it("recognises an unchanged socket wherever its record moved in the dump", () => {
+    const decoder = new SocketRecordDecoder();
+    const [first, second, third] = decoder.decode(
+      Buffer.concat([record(1, 100), record(2, 100), record(3, 100)]),
+    );
+    // The first socket closed and the others moved up; then the third changed, at its new place.
+    const [secondAgain, thirdAgain] = decoder.decode(Buffer.concat([record(2, 100), record(3, 100)]));
+    expect(secondAgain).toBe(second);
+    expect(thirdAgain).toBe(third);
+    const [, thirdChanged, fourth] = decoder.decode(
+      Buffer.concat([record(2, 100), record(3, 300), record(4, 100)]),
+    );
+    expect(thirdChanged).toEqual({ ...third, bytesSent: 300 });
+    expect(fourth).toEqual({ ...first, inode: 4 });
+    const [, thirdStill] = decoder.decode(Buffer.concat([record(2, 100), record(3, 300)]));
+    expect(thirdStill).toBe(thirdChanged);
+  });
+
+  it("gives every decoded entry the same fields, counters or not", () => {
+    const withoutCounters = record(5, 0);
+    withoutCounters[3] = 0;
+    const [entry] = new SocketRecordDecoder().decode(withoutCounters);
+    const [other] = new SocketRecordDecoder().decode(record(6, 1));
+    expect(Object.keys(entry!)).toEqual(Object.keys(other!));
+    expect(entry!.bytesSent).toBeUndefined();
+  });
 });

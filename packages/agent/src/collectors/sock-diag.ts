@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { normalizeIp, wildcardIpv4, wildcardIpv6 } from "./addresses.js";
-import type { SocketEntry } from "./socket-table.js";
+import { socketEntry, type SocketEntry } from "./socket-table.js";
 
 interface SockDiagBinding {
   dump(netnsPath?: string): Buffer;
@@ -72,31 +72,55 @@ export function readSocketTableNative(netnsPath?: string): SocketEntry[] | undef
 
 const decoders = new Map<string, SocketRecordDecoder>();
 
+/** The entries a record decoded to (two for a dual-stack wildcard socket), and where it was in its dump. */
+interface DecodedRecord {
+  readonly first: SocketEntry;
+  readonly second: SocketEntry | undefined;
+  offset: number;
+  /** The dump it was last seen in. */
+  dump: number;
+}
+
 /**
  * Decodes one namespace's dumps poll after poll. Most sockets are idle between two polls and their record
  * comes back byte for byte: such a socket keeps the entries decoded last time, which spares ten thousand
- * objects and their strings every poll on a busy host, and most of the agent's garbage.
+ * objects and their strings every poll on a busy host, and most of the agent's garbage. Records are
+ * compared against the last dump itself, kept whole, rather than against a copy per socket, and the table
+ * of decoded records is updated in place rather than built anew each poll.
  */
 export class SocketRecordDecoder {
-  private previous = new Map<number, { readonly record: Buffer; readonly entries: SocketEntry[] }>();
+  private previousDump: Buffer = Buffer.alloc(0);
+  private readonly decoded = new Map<number, DecodedRecord>();
+  private dumps = 0;
 
   decode(buffer: Buffer): SocketEntry[] {
+    const dump = ++this.dumps;
     const entries: SocketEntry[] = [];
-    const current = new Map<number, { readonly record: Buffer; readonly entries: SocketEntry[] }>();
     for (let at = 0; at + recordBytes <= buffer.length; at += recordBytes) {
       const inode = buffer.readUInt32LE(at + 40);
-      const known = inode === 0 ? undefined : this.previous.get(inode);
-      if (known !== undefined && known.record.compare(buffer, at, at + recordBytes) === 0) {
-        entries.push(...known.entries);
-        current.set(inode, known);
-        continue;
+      let decoded = inode === 0 ? undefined : this.decoded.get(inode);
+      if (
+        decoded === undefined ||
+        decoded.dump !== dump - 1 ||
+        buffer.compare(
+          this.previousDump,
+          decoded.offset,
+          decoded.offset + recordBytes,
+          at,
+          at + recordBytes,
+        ) !== 0
+      ) {
+        const fresh = decodeSocketRecords(buffer.subarray(at, at + recordBytes));
+        decoded = { first: fresh[0]!, second: fresh[1], offset: at, dump };
+        if (inode !== 0) this.decoded.set(inode, decoded);
       }
-      const record = Buffer.from(buffer.subarray(at, at + recordBytes));
-      const decoded = decodeSocketRecords(record);
-      entries.push(...decoded);
-      if (inode !== 0) current.set(inode, { record, entries: decoded });
+      decoded.offset = at;
+      decoded.dump = dump;
+      entries.push(decoded.first);
+      if (decoded.second !== undefined) entries.push(decoded.second);
     }
-    this.previous = current;
+    for (const [inode, decoded] of this.decoded) if (decoded.dump !== dump) this.decoded.delete(inode);
+    this.previousDump = buffer;
     return entries;
   }
 }
@@ -105,38 +129,47 @@ export function decodeSocketRecords(buffer: Buffer): SocketEntry[] {
   const entries: SocketEntry[] = [];
   for (let at = 0; at + recordBytes <= buffer.length; at += recordBytes) {
     const family = buffer[at]!;
-    const protocol = buffer[at + 1] === 17 ? "udp" : "tcp";
     const flags = buffer[at + 3]!;
-    const localIp = addressAt(buffer, at + 8, family);
-    const base = {
-      protocol,
+    const countersKnownHere = (flags & countersKnown) !== 0;
+    const base: SocketEntry = {
+      protocol: buffer[at + 1] === 17 ? "udp" : "tcp",
       state: stateNames[buffer[at + 2]!] ?? "UNKNOWN",
+      localIp: addressAt(buffer, at + 8, family),
       localPort: buffer.readUInt16LE(at + 4),
+      remoteIp: addressAt(buffer, at + 24, family),
       remotePort: buffer.readUInt16LE(at + 6),
       inode: buffer.readUInt32LE(at + 40),
-      ...((flags & countersKnown) !== 0
-        ? {
-            bytesSent: Number(buffer.readBigUInt64LE(at + 48)),
-            bytesReceived: Number(buffer.readBigUInt64LE(at + 56)),
-          }
-        : {}),
-    } as const;
-    const remoteIp = addressAt(buffer, at + 24, family);
-    if (family === 6 && localIp === wildcardIpv6) {
+      bytesSent: countersKnownHere ? Number(buffer.readBigUInt64LE(at + 48)) : undefined,
+      bytesReceived: countersKnownHere ? Number(buffer.readBigUInt64LE(at + 56)) : undefined,
+    };
+    if (family === 6 && base.localIp === wildcardIpv6) {
       // An IPv6 socket bound to every address also takes IPv4 unless it is v6only, as ss's "*" says.
-      entries.push({ ...base, localIp: wildcardIpv6, remoteIp: wildcardIpv6 });
-      if ((flags & v6Only) === 0) entries.push({ ...base, localIp: wildcardIpv4, remoteIp: wildcardIpv4 });
+      entries.push(socketEntry({ ...base, remoteIp: wildcardIpv6 }));
+      if ((flags & v6Only) === 0)
+        entries.push(socketEntry({ ...base, localIp: wildcardIpv4, remoteIp: wildcardIpv4 }));
     } else {
-      entries.push({ ...base, localIp, remoteIp });
+      entries.push(base);
     }
   }
   return entries;
 }
 
+/** Texts of the IPv4 addresses seen, by their 32-bit value: the same few recur thousands of times. */
+const ipv4Texts = new Map<number, string>();
+
 const ipv6Texts = new Map<string, string>();
 
 function addressAt(buffer: Buffer, at: number, family: number): string {
-  if (family === 4) return `${buffer[at]}.${buffer[at + 1]}.${buffer[at + 2]}.${buffer[at + 3]}`;
+  if (family === 4) {
+    const value = buffer.readUInt32BE(at);
+    let text = ipv4Texts.get(value);
+    if (text === undefined) {
+      if (ipv4Texts.size > 50_000) ipv4Texts.clear();
+      text = `${buffer[at]}.${buffer[at + 1]}.${buffer[at + 2]}.${buffer[at + 3]}`;
+      ipv4Texts.set(value, text);
+    }
+    return text;
+  }
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(buffer.readUInt16BE(at + i).toString(16));
   const raw = groups.join(":");

@@ -25,6 +25,24 @@ export interface SocketEntry {
 }
 
 /**
+ * A SocketEntry with every field present and in one order. A busy host holds tens of thousands of entries
+ * between polls; built by spreading, each would get a hidden class of its own (about 400 bytes apiece).
+ */
+export function socketEntry(e: SocketEntry): SocketEntry {
+  return {
+    protocol: e.protocol,
+    state: e.state,
+    localIp: e.localIp,
+    localPort: e.localPort,
+    remoteIp: e.remoteIp,
+    remotePort: e.remotePort,
+    inode: e.inode,
+    bytesSent: e.bytesSent,
+    bytesReceived: e.bytesReceived,
+  };
+}
+
+/**
  * Reads the sockets of the namespace of `netnsPid` (undefined: this process's own). Another namespace is
  * entered with nsenter, which needs root. The output (about 850 bytes a TCP socket) is parsed as it
  * streams, so that a host with tens of thousands of sockets never holds it whole.
@@ -116,20 +134,21 @@ function parseSocketLine(line: string, entries: SocketEntry[]): void {
   const base = {
     protocol: netid,
     state,
+    localIp: localAddress.ip,
     localPort: localAddress.port,
     remoteIp: remoteAddress.ip === "*" ? wildcardIpv4 : remoteAddress.ip,
     remotePort: remoteAddress.port,
     inode,
-    ...(sent === undefined ? {} : { bytesSent: sent }),
-    ...(received === undefined ? {} : { bytesReceived: received }),
+    bytesSent: sent,
+    bytesReceived: received,
   } as const;
   if (localAddress.ip === "*") {
     // "*" is an IPv6 socket bound to every address; without v6only it also takes IPv4.
     const v6only = line.includes(" v6only:1", rest);
-    entries.push({ ...base, localIp: wildcardIpv6, remoteIp: wildcardIpv6 });
-    if (!v6only) entries.push({ ...base, localIp: wildcardIpv4 });
+    entries.push(socketEntry({ ...base, localIp: wildcardIpv6, remoteIp: wildcardIpv6 }));
+    if (!v6only) entries.push(socketEntry({ ...base, localIp: wildcardIpv4 }));
   } else {
-    entries.push({ ...base, localIp: localAddress.ip });
+    entries.push(socketEntry(base));
   }
 }
 

@@ -209,18 +209,20 @@ export class Agent {
       this.intervalListeners.set(listenerKey(listener), listener);
     }
     this.udpPortOwners = result.udpPortOwners;
-    this.noteProcesses(result.processes.values(), result.listeners);
+    await this.noteProcesses(result.processes.values(), result.listeners);
     this.namespaceFailures = result.failures;
     return result;
   }
 
-  private noteProcesses(infos: Iterable<ProcessInfo>, listeners: readonly Listener[]): void {
+  private async noteProcesses(infos: Iterable<ProcessInfo>, listeners: readonly Listener[]): Promise<void> {
     const portsByProcess = new Map<string, number[]>();
     for (const l of listeners) {
       const ports = portsByProcess.get(l.owner.process) ?? [];
       ports.push(l.port);
       portsByProcess.set(l.owner.process, ports);
     }
+    const changed: { info: ProcessInfo; process: string; role: string; firstPid: number; startTime: Date }[] =
+      [];
     for (const info of infos) {
       const ref = this.poller.refOf(info);
       const known = this.processes.get(ref.process);
@@ -236,9 +238,13 @@ export class Agent {
         known.startTime === startTime
       )
         continue;
-      const product = this.packages.lookup(info.executablePath);
-      this.processes.set(ref.process, {
-        process: ref.process,
+      changed.push({ info, process: ref.process, role, firstPid, startTime });
+    }
+    await this.packages.learn(changed.map(({ info }) => info.executablePath));
+    for (const { info, process, role, firstPid, startTime } of changed) {
+      const product = this.packages.known(info.executablePath);
+      this.processes.set(process, {
+        process,
         executableName: info.executableName,
         executablePath: info.executablePath,
         commandLine: info.commandLine,
@@ -252,7 +258,7 @@ export class Agent {
         role,
       });
       // A changed description is reported again at the next report.
-      this.reported.delete(ref.process);
+      this.reported.delete(process);
     }
   }
 

@@ -52,6 +52,7 @@ const plan = {
   redisCommands: 5,
   delayedConnections: 2,
   delayedExchanges: 4,
+  shortLivedPrograms: 5,
 };
 /** How long the test's TCP server waits before it answers a request: a known response time. */
 const responseDelayMs = 50;
@@ -71,6 +72,7 @@ interface ClientReport {
   readonly failures: string[];
   readonly redis: Measured[];
   readonly delayed: Measured[];
+  readonly shortLived: number;
   readonly udp: Measured;
 }
 
@@ -171,6 +173,7 @@ http {
   access_log off; keepalive_requests 1000; keepalive_timeout 120s;
   server { listen ${serverIp}:8080; listen [${serverIpv6}]:8080; root ${www}; }
   server { listen ${serverIp}:8081; root ${www}; }
+  server { listen ${serverIp}:8082; root ${www}; }
 }
 `,
   );
@@ -416,6 +419,28 @@ describe("the agent against ground truth", () => {
     expect(rows).toEqual([{ LinksEstablished: 1, RemoteDnsQuestions: JSON.stringify([dnsName]) }]);
   });
 
+  it("names the short-lived program that made each connection, which no poll ever saw", async () => {
+    const [row] = await links("gt-client", `DestinationIp == "${serverIp}" and DestinationPort == 8082`);
+    expect(report.shortLived).toBe(plan.shortLivedPrograms);
+    expect(row).toMatchObject({
+      Established: plan.shortLivedPrograms,
+      Terminated: plan.shortLivedPrograms,
+      Failed: 0,
+      Directions: '["outbound"]',
+      Processes: '["bash"]',
+    });
+    const described = await query(
+      `VMConnection | where Computer == "gt-client" and DestinationPort == 8082 | distinct Process ` +
+        `| join kind=inner (VMProcess | where Computer == "gt-client") on Process ` +
+        `| project ExecutableName, CommandLine`,
+    );
+    expect(described.length).toBeGreaterThan(0);
+    for (const process of described) {
+      expect(process["ExecutableName"]).toBe("bash");
+      expect(String(process["CommandLine"])).toContain(`/dev/tcp/${serverIp}/8082`);
+    }
+  });
+
   it("counts UDP datagrams both ways", async () => {
     const [out] = await links(
       "gt-client",
@@ -505,6 +530,13 @@ describe("the agent against ground truth", () => {
       },
       { Ip: serverIpv6, Port: 8080, Protocol: "tcp", IsWildcardBind: false, Links: 1 },
       { Ip: serverIp, Port: 8081, Protocol: "tcp", IsWildcardBind: false, Links: 1 },
+      {
+        Ip: serverIp,
+        Port: 8082,
+        Protocol: "tcp",
+        IsWildcardBind: false,
+        Links: plan.shortLivedPrograms,
+      },
     ]);
     const processes = await query(
       `VMProcess | where Computer == "gt-server" and ExecutableName == "nginx" | summarize arg_max(TimeGenerated, *) by Process | project ExecutablePath, ProductName, Role, UserName`,

@@ -11,7 +11,7 @@ import { tcpFlags, type DecodedPacket } from "./collectors/packet-decoder.js";
 import { PackageDatabase } from "./collectors/packages.js";
 import { ProcessScanner, type ProcessInfo } from "./collectors/processes.js";
 import { roleOf } from "./collectors/roles.js";
-import { nativeSockDiagUnavailable } from "./collectors/sock-diag.js";
+import { nativeSockDiagUnavailable, socketInodeNative } from "./collectors/sock-diag.js";
 import { findSocketOwners } from "./collectors/socket-owners.js";
 import { isLoopbackIp } from "./collectors/addresses.js";
 import { boundPortsOf, type Listener } from "./aggregate/bound-ports.js";
@@ -335,6 +335,12 @@ export class Agent {
   }
 
   private async lookUpOwners(batch: readonly Endpoints[]): Promise<void> {
+    const found = this.lookUpOwnersNow(batch);
+    if (found !== undefined) {
+      // Described now: a program gone before the next poll would otherwise have no VMProcess record.
+      if (found.length > 0) await this.noteProcesses(found, this.listeners);
+      return;
+    }
     for (const protocol of ["tcp", "udp"] as const) {
       const wanted = batch.filter((e) => e.protocol === protocol);
       if (wanted.length === 0) continue;
@@ -355,6 +361,32 @@ export class Agent {
         if (info !== undefined) this.tracker.attribute(e, this.poller.refOf(info));
       }
     }
+  }
+
+  /**
+   * The same through the kernel's exact lookup of each socket and a search of the newest processes' file
+   * descriptors, in this process: without a child process to start, it is done within a few milliseconds
+   * of the SYN, while a program that connects once and exits is still there to be named. Returns the
+   * processes found; undefined without the native module, or when the kernel refuses the lookup.
+   */
+  private lookUpOwnersNow(batch: readonly Endpoints[]): ProcessInfo[] | undefined {
+    const inodes = new Map<Endpoints, number>();
+    try {
+      for (const e of batch) {
+        const inode = socketInodeNative(e);
+        if (inode === undefined) return undefined;
+        if (inode !== 0) inodes.set(e, inode);
+      }
+    } catch {
+      return undefined;
+    }
+    if (inodes.size === 0) return [];
+    const holders = this.scanner.holdersOf(new Set(inodes.values()));
+    for (const [e, inode] of inodes) {
+      const info = holders.get(inode);
+      if (info !== undefined) this.tracker.attribute(e, this.poller.refOf(info));
+    }
+    return [...new Set(holders.values())];
   }
 
   /** VMComputer at start, hourly, and whenever the inventory changes; every VMProcess again hourly. */

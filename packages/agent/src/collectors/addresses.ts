@@ -27,3 +27,16 @@ export function isLoopbackIp(ip: string): boolean {
 export function canonicalIpv6(ip: string): string {
   return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
 }
+
+/** The address's bytes in network order: 4 for IPv4, 16 for IPv6. */
+export function ipBytes(ip: string): Buffer {
+  if (!ip.includes(":")) return Buffer.from(ip.split(".").map(Number));
+  const [head = "", tail] = ip.split("::");
+  const groups = (text: string): string[] => (text === "" ? [] : text.split(":"));
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const all = [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
+  const bytes = Buffer.alloc(16);
+  all.forEach((group, i) => bytes.writeUInt16BE(parseInt(group, 16), i * 2));
+  return bytes;
+}

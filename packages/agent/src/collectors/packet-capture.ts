@@ -32,7 +32,18 @@ export class PacketCapture {
   }
 
   private run(options: CaptureOptions): void {
-    const args = ["-i", options.interface ?? "any", "-U", "-n", "-s", "1024", "-w", "-", captureFilter];
+    const args = [
+      "-i",
+      options.interface ?? "any",
+      "--immediate-mode",
+      "-U",
+      "-n",
+      "-s",
+      "1024",
+      "-w",
+      "-",
+      captureFilter,
+    ];
     const child = spawn(options.command ?? "tcpdump", args, { stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
     const parser = new PcapStreamParser(options.onPacket);

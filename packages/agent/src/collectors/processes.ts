@@ -62,6 +62,42 @@ export class ProcessScanner {
     return { processes, socketOwners };
   }
 
+  /**
+   * The processes holding these socket inodes, read now and described at once: for connections that live
+   * a few milliseconds, in processes that may live hardly longer. The newest processes are searched first,
+   * since a short-lived program is among them, and the search stops once every inode is found.
+   */
+  holdersOf(inodes: ReadonlySet<number>): Map<number, ProcessInfo> {
+    const found = new Map<number, ProcessInfo>();
+    const pids = safeReaddir(this.procRoot)
+      .map(Number)
+      .filter((pid) => Number.isInteger(pid))
+      .sort((a, b) => b - a);
+    for (const pid of pids) {
+      if (found.size === inodes.size) break;
+      const held = this.socketInodes(pid).filter((inode) => inodes.has(inode) && !found.has(inode));
+      if (held.length === 0) continue;
+      const info = this.describe(pid);
+      if (info === undefined) continue;
+      for (const inode of held) found.set(inode, this.maker(info, inode));
+    }
+    return found;
+  }
+
+  /**
+   * A child shares its parent's sockets (a shell's `cat <&3`): the socket is the oldest ancestor's that
+   * still holds it, as the poll attributes a shared socket to the process that made it.
+   */
+  private maker(info: ProcessInfo, inode: number): ProcessInfo {
+    let maker = info;
+    for (let parent = this.describe(maker.ppid); parent !== undefined && parent.pid > 1;) {
+      if (!this.socketInodes(parent.pid).includes(inode)) break;
+      maker = parent;
+      parent = this.describe(parent.ppid);
+    }
+    return maker;
+  }
+
   private socketInodes(pid: number): number[] {
     const dir = `${this.procRoot}/${pid}/fd`;
     const inodes: number[] = [];

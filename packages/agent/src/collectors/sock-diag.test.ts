@@ -5,7 +5,12 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nativeSockDiagUnavailable, readSocketTableNative, SocketRecordDecoder } from "./sock-diag.js";
+import {
+  nativeSockDiagUnavailable,
+  readSocketTableNative,
+  socketInodeNative,
+  SocketRecordDecoder,
+} from "./sock-diag.js";
 import { readSocketTableWithSs, type SocketEntry } from "./socket-table.js";
 
 const key = (e: SocketEntry): string =>
@@ -15,6 +20,8 @@ const native = nativeSockDiagUnavailable() === "";
 const namespace = `svcmap-sockdiag-${process.pid}`;
 const open: { close(): void }[] = [];
 let client: Socket;
+let dualServer: Server;
+let dualPort = 0;
 let inNamespace: ChildProcess | undefined;
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -29,6 +36,8 @@ beforeAll(async () => {
   await listen(v4, 0, "127.0.0.1");
   await new Promise<void>((resolve) => v6only.listen({ port: 0, host: "::1", ipv6Only: true }, resolve));
   await listen(dual, 0, "::");
+  dualServer = dual;
+  dualPort = (dual.address() as { port: number }).port;
   const udp = createSocket("udp4");
   await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve));
   open.push(v4, v6only, dual, { close: () => udp.close() });
@@ -90,6 +99,53 @@ describe.skipIf(!native)("the native sock_diag reader", () => {
     expect(entries.map(key)).toEqual([
       expect.stringMatching(/^tcp LISTEN 127\.0\.0\.1:4567 0\.0\.0\.0:0 ino:\d+$/),
     ]);
+  });
+
+  it("finds one socket's inode from its endpoints, IPv4, IPv6 and IPv4 on a dual-stack socket", async () => {
+    const inodeByDump = (localPort: number): number | undefined =>
+      (readSocketTableNative() ?? []).find((e) => e.state === "ESTAB" && e.localPort === localPort)?.inode;
+    const v4 = socketInodeNative({
+      protocol: "tcp",
+      localIp: "127.0.0.1",
+      localPort: client.localPort!,
+      remoteIp: "127.0.0.1",
+      remotePort: client.remotePort!,
+    });
+    expect(v4).toBe(inodeByDump(client.localPort!));
+    expect(v4).toBeGreaterThan(0);
+    for (const [host, peer] of [
+      ["::1", "::1"],
+      ["127.0.0.1", "127.0.0.1"],
+    ] as const) {
+      // The dual-stack listener accepts an IPv4 client on an IPv6 socket (::ffff:127.0.0.1).
+      const accepted = new Promise<Socket>((resolve) => dualServer.once("connection", resolve));
+      const socket = createConnection(dualPort, host);
+      open.push({ close: () => socket.destroy() });
+      await new Promise<void>((resolve) => socket.once("connect", resolve));
+      const serverSide = await accepted;
+      const inode = socketInodeNative({
+        protocol: "tcp",
+        localIp: peer,
+        localPort: dualPort,
+        remoteIp: peer,
+        remotePort: socket.localPort!,
+      });
+      expect(inode).toBeGreaterThan(0);
+      const accepting = (readSocketTableNative() ?? []).find(
+        (e) => e.state === "ESTAB" && e.localPort === dualPort && e.remotePort === socket.localPort,
+      );
+      expect(inode).toBe(accepting?.inode);
+      serverSide.destroy();
+    }
+    expect(
+      socketInodeNative({
+        protocol: "tcp",
+        localIp: "127.0.0.1",
+        localPort: 1,
+        remoteIp: "127.0.0.1",
+        remotePort: 2,
+      }),
+    ).toBe(0);
   });
 
   it("says what it could not open", () => {

@@ -5,11 +5,12 @@
 
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { normalizeIp, wildcardIpv4, wildcardIpv6 } from "./addresses.js";
+import { ipBytes, normalizeIp, wildcardIpv4, wildcardIpv6 } from "./addresses.js";
 import { socketEntry, type SocketEntry } from "./socket-table.js";
 
 interface SockDiagBinding {
   dump(netnsPath?: string): Buffer;
+  inodeOf(protocol: number, local: Buffer, localPort: number, remote: Buffer, remotePort: number): number;
 }
 
 const recordBytes = 64;
@@ -71,6 +72,30 @@ export function readSocketTableNative(netnsPath?: string): SocketEntry[] | undef
 }
 
 const decoders = new Map<string, SocketRecordDecoder>();
+
+/**
+ * The inode of the socket with these endpoints in this process's namespace, asked of the kernel directly;
+ * 0 when it is gone, undefined without the native module. An IPv4 peer may be talking to an IPv6 socket
+ * (IPv4-mapped), which is asked after the IPv4 one.
+ */
+export function socketInodeNative(e: {
+  readonly protocol: "tcp" | "udp";
+  readonly localIp: string;
+  readonly localPort: number;
+  readonly remoteIp: string;
+  readonly remotePort: number;
+}): number | undefined {
+  const native = nativeBinding();
+  if (native === undefined) return undefined;
+  const protocol = e.protocol === "tcp" ? 6 : 17;
+  const local = ipBytes(e.localIp);
+  const remote = ipBytes(e.remoteIp);
+  const inode = native.inodeOf(protocol, local, e.localPort, remote, e.remotePort);
+  if (inode !== 0 || local.length === 16) return inode;
+  const mapped = (v4: Buffer): Buffer =>
+    Buffer.concat([Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255]), v4]);
+  return native.inodeOf(protocol, mapped(local), e.localPort, mapped(remote), e.remotePort);
+}
 
 /** The entries a record decoded to (two for a dual-stack wildcard socket), and where it was in its dump. */
 interface DecodedRecord {

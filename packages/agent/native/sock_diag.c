@@ -92,8 +92,8 @@ static void add_record(records_t *records, uint8_t protocol, struct inet_diag_ms
   records->length += RECORD_BYTES;
 }
 
-/** One dump request (a family and a protocol) and its answer; 0, or an errno. */
-static int dump_one(int fd, uint8_t family, uint8_t protocol, records_t *records) {
+/** Sends one sock_diag request to the kernel; 0, or an errno. */
+static int send_request(int fd, uint16_t flags, const struct inet_diag_req_v2 *request) {
   struct {
     struct nlmsghdr header;
     struct inet_diag_req_v2 request;
@@ -101,16 +101,24 @@ static int dump_one(int fd, uint8_t family, uint8_t protocol, records_t *records
   memset(&message, 0, sizeof message);
   message.header.nlmsg_len = sizeof message;
   message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  message.request.sdiag_family = family;
-  message.request.sdiag_protocol = protocol;
-  message.request.idiag_states = ~(1u << TCP_TIME_WAIT_STATE);
-  if (protocol == IPPROTO_TCP) message.request.idiag_ext = 1 << (INET_DIAG_INFO - 1);
-
+  message.header.nlmsg_flags = flags;
+  message.request = *request;
   struct sockaddr_nl kernel;
   memset(&kernel, 0, sizeof kernel);
   kernel.nl_family = AF_NETLINK;
-  if (sendto(fd, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return errno;
+  return sendto(fd, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0 ? errno : 0;
+}
+
+/** One dump request (a family and a protocol) and its answer; 0, or an errno. */
+static int dump_one(int fd, uint8_t family, uint8_t protocol, records_t *records) {
+  struct inet_diag_req_v2 request;
+  memset(&request, 0, sizeof request);
+  request.sdiag_family = family;
+  request.sdiag_protocol = protocol;
+  request.idiag_states = ~(1u << TCP_TIME_WAIT_STATE);
+  if (protocol == IPPROTO_TCP) request.idiag_ext = 1 << (INET_DIAG_INFO - 1);
+  int error = send_request(fd, NLM_F_REQUEST | NLM_F_DUMP, &request);
+  if (error != 0) return error;
 
   static uint8_t buffer[65536];
   for (;;) {
@@ -235,29 +243,21 @@ static napi_value inode_of(napi_env env, napi_callback_info info) {
   int fd = open_diag_socket(NULL);
   if (fd < 0) return throw_errno(env, "netlink sock_diag", errno);
 
-  struct {
-    struct nlmsghdr header;
-    struct inet_diag_req_v2 request;
-  } message;
-  memset(&message, 0, sizeof message);
-  message.header.nlmsg_len = sizeof message;
-  message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  message.header.nlmsg_flags = NLM_F_REQUEST;
-  message.request.sdiag_family = local_length == 16 ? AF_INET6 : AF_INET;
-  message.request.sdiag_protocol = (uint8_t)protocol;
-  message.request.idiag_states = ~0u;
-  message.request.id.idiag_sport = htons((uint16_t)local_port);
-  message.request.id.idiag_dport = htons((uint16_t)remote_port);
-  memcpy(message.request.id.idiag_src, local, local_length);
-  memcpy(message.request.id.idiag_dst, remote, remote_length);
-  message.request.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
-  message.request.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+  struct inet_diag_req_v2 request;
+  memset(&request, 0, sizeof request);
+  request.sdiag_family = local_length == 16 ? AF_INET6 : AF_INET;
+  request.sdiag_protocol = (uint8_t)protocol;
+  request.idiag_states = ~0u;
+  request.id.idiag_sport = htons((uint16_t)local_port);
+  request.id.idiag_dport = htons((uint16_t)remote_port);
+  memcpy(request.id.idiag_src, local, local_length);
+  memcpy(request.id.idiag_dst, remote, remote_length);
+  request.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+  request.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
 
-  struct sockaddr_nl kernel;
-  memset(&kernel, 0, sizeof kernel);
-  kernel.nl_family = AF_NETLINK;
   uint32_t inode = 0;
-  if (sendto(fd, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel) >= 0) {
+  // Without NLM_F_DUMP the kernel looks the one socket up.
+  if (send_request(fd, NLM_F_REQUEST, &request) == 0) {
     uint8_t buffer[8192];
     ssize_t got;
     do got = recv(fd, buffer, sizeof buffer, 0);

@@ -15,6 +15,32 @@ export function normalizeIp(text: string): string {
   return isIPv6(ip) ? canonicalIpv6(ip) : ip;
 }
 
+/**
+ * `compute`, remembered for up to `limit` arguments (then forgotten all at once): a busy host's socket
+ * table repeats the same few addresses thousands of times, and each text kept is one string, not one per
+ * socket.
+ */
+function remembered<K, V>(compute: (key: K) => V, limit = 50_000): (key: K) => V {
+  const known = new Map<K, V>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined) {
+      if (known.size >= limit) known.clear();
+      value = compute(key);
+      known.set(key, value);
+    }
+    return value;
+  };
+}
+
+/** normalizeIp, remembered. */
+export const normalizeIpRemembered = remembered(normalizeIp);
+
+/** The dotted text of an IPv4 address given as its 32-bit value, remembered. */
+export const ipv4Text = remembered(
+  (value: number) => `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`,
+);
+
 export function isWildcardIp(ip: string): boolean {
   return ip === wildcardIpv4 || ip === wildcardIpv6;
 }

@@ -5,7 +5,7 @@
 
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { ipBytes, normalizeIp, wildcardIpv4, wildcardIpv6 } from "./addresses.js";
+import { ipBytes, ipv4Text, normalizeIpRemembered, wildcardIpv4, wildcardIpv6 } from "./addresses.js";
 import { socketEntry, type SocketEntry } from "./socket-table.js";
 
 interface SockDiagBinding {
@@ -179,31 +179,9 @@ export function decodeSocketRecords(buffer: Buffer): SocketEntry[] {
   return entries;
 }
 
-/** Texts of the IPv4 addresses seen, by their 32-bit value: the same few recur thousands of times. */
-const ipv4Texts = new Map<number, string>();
-
-const ipv6Texts = new Map<string, string>();
-
 function addressAt(buffer: Buffer, at: number, family: number): string {
-  if (family === 4) {
-    const value = buffer.readUInt32BE(at);
-    let text = ipv4Texts.get(value);
-    if (text === undefined) {
-      if (ipv4Texts.size > 50_000) ipv4Texts.clear();
-      text = `${buffer[at]}.${buffer[at + 1]}.${buffer[at + 2]}.${buffer[at + 3]}`;
-      ipv4Texts.set(value, text);
-    }
-    return text;
-  }
+  if (family === 4) return ipv4Text(buffer.readUInt32BE(at));
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(buffer.readUInt16BE(at + i).toString(16));
-  const raw = groups.join(":");
-  // A busy host's table repeats the same few local addresses thousands of times.
-  let text = ipv6Texts.get(raw);
-  if (text === undefined) {
-    if (ipv6Texts.size > 50_000) ipv6Texts.clear();
-    text = normalizeIp(raw);
-    ipv6Texts.set(raw, text);
-  }
-  return text;
+  return normalizeIpRemembered(groups.join(":"));
 }

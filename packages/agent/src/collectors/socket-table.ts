@@ -4,7 +4,7 @@
 // records; where that module was not built, iproute2's `ss` reads it and its text is parsed here.
 
 import { spawn } from "node:child_process";
-import { normalizeIp, wildcardIpv4, wildcardIpv6 } from "./addresses.js";
+import { normalizeIpRemembered, wildcardIpv4, wildcardIpv6 } from "./addresses.js";
 import { readSocketTableNative } from "./sock-diag.js";
 
 export type Protocol = "tcp" | "udp";
@@ -152,19 +152,6 @@ function parseSocketLine(line: string, entries: SocketEntry[]): void {
   }
 }
 
-const normalized = new Map<string, string>();
-
-/** normalizeIp, remembered: a busy host's table repeats the same few local addresses thousands of times. */
-function normalizeCached(host: string): string {
-  let ip = normalized.get(host);
-  if (ip === undefined) {
-    if (normalized.size > 50_000) normalized.clear();
-    ip = normalizeIp(host);
-    normalized.set(host, ip);
-  }
-  return ip;
-}
-
 function splitAddress(text: string): { ip: string; port: number } | undefined {
   const colon = text.lastIndexOf(":");
   if (colon < 0) return undefined;
@@ -172,5 +159,5 @@ function splitAddress(text: string): { ip: string; port: number } | undefined {
   const portText = text.slice(colon + 1);
   const port = portText === "*" ? 0 : Number(portText);
   if (!Number.isInteger(port)) return undefined;
-  return { ip: host === "*" ? "*" : normalizeCached(host), port };
+  return { ip: host === "*" ? "*" : normalizeIpRemembered(host), port };
 }

@@ -335,41 +335,19 @@ export class Agent {
   }
 
   private async lookUpOwners(batch: readonly Endpoints[]): Promise<void> {
-    const found = this.lookUpOwnersNow(batch);
-    if (found !== undefined) {
-      // Described now: a program gone before the next poll would otherwise have no VMProcess record.
-      if (found.length > 0) await this.noteProcesses(found, this.listeners);
-      return;
-    }
-    for (const protocol of ["tcp", "udp"] as const) {
-      const wanted = batch.filter((e) => e.protocol === protocol);
-      if (wanted.length === 0) continue;
-      let owners;
-      try {
-        owners = await findSocketOwners(protocol, [...new Set(wanted.map((e) => e.localPort))]);
-      } catch {
-        continue;
-      }
-      for (const e of wanted) {
-        const owner = owners.find(
-          (o) =>
-            o.localPort === e.localPort &&
-            // An unconnected UDP socket names no peer.
-            (protocol === "udp" || (o.remotePort === e.remotePort && o.remoteIp === e.remoteIp)),
-        );
-        const info = owner === undefined ? undefined : this.scanner.describe(owner.pid);
-        if (info !== undefined) this.tracker.attribute(e, this.poller.refOf(info));
-      }
-    }
+    const owners = this.lookUpOwnersNow(batch) ?? (await this.lookUpOwnersWithSs(batch));
+    for (const [e, info] of owners) this.tracker.attribute(e, this.poller.refOf(info));
+    // Described now: a program gone before the next poll would otherwise have no VMProcess record.
+    if (owners.size > 0) await this.noteProcesses(new Set(owners.values()), this.listeners);
   }
 
   /**
-   * The same through the kernel's exact lookup of each socket and a search of the newest processes' file
+   * Through the kernel's exact lookup of each socket and a search of the newest processes' file
    * descriptors, in this process: without a child process to start, it is done within a few milliseconds
-   * of the SYN, while a program that connects once and exits is still there to be named. Returns the
-   * processes found; undefined without the native module, or when the kernel refuses the lookup.
+   * of the SYN, while a program that connects once and exits is still there to be named. Undefined without
+   * the native module, or when the kernel refuses the lookup.
    */
-  private lookUpOwnersNow(batch: readonly Endpoints[]): ProcessInfo[] | undefined {
+  private lookUpOwnersNow(batch: readonly Endpoints[]): Map<Endpoints, ProcessInfo> | undefined {
     const inodes = new Map<Endpoints, number>();
     try {
       for (const e of batch) {
@@ -380,13 +358,40 @@ export class Agent {
     } catch {
       return undefined;
     }
-    if (inodes.size === 0) return [];
+    const owners = new Map<Endpoints, ProcessInfo>();
+    if (inodes.size === 0) return owners;
     const holders = this.scanner.holdersOf(new Set(inodes.values()));
     for (const [e, inode] of inodes) {
       const info = holders.get(inode);
-      if (info !== undefined) this.tracker.attribute(e, this.poller.refOf(info));
+      if (info !== undefined) owners.set(e, info);
     }
-    return [...new Set(holders.values())];
+    return owners;
+  }
+
+  /** The same with `ss -p` for the connections' ports, where the native module is not built. */
+  private async lookUpOwnersWithSs(batch: readonly Endpoints[]): Promise<Map<Endpoints, ProcessInfo>> {
+    const owners = new Map<Endpoints, ProcessInfo>();
+    for (const protocol of ["tcp", "udp"] as const) {
+      const wanted = batch.filter((e) => e.protocol === protocol);
+      if (wanted.length === 0) continue;
+      let found;
+      try {
+        found = await findSocketOwners(protocol, [...new Set(wanted.map((e) => e.localPort))]);
+      } catch {
+        continue;
+      }
+      for (const e of wanted) {
+        const owner = found.find(
+          (o) =>
+            o.localPort === e.localPort &&
+            // An unconnected UDP socket names no peer.
+            (protocol === "udp" || (o.remotePort === e.remotePort && o.remoteIp === e.remoteIp)),
+        );
+        const info = owner === undefined ? undefined : this.scanner.describe(owner.pid);
+        if (info !== undefined) owners.set(e, info);
+      }
+    }
+    return owners;
   }
 
   /** VMComputer at start, hourly, and whenever the inventory changes; every VMProcess again hourly. */

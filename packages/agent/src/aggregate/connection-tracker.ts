@@ -333,7 +333,7 @@ export class ConnectionTracker {
   ): ProcessRef {
     const resolved = resolveOwner(connection, connection.direction);
     if (resolved.process !== unknownProcess.process || connection.direction !== "outbound") return resolved;
-    const owners = this.destinationOwners.get(destinationKey(connection))?.owners;
+    const owners = this.destinationOwners.get(connection.destination ?? destinationKey(connection))?.owners;
     if (owners === undefined || owners.size !== 1) return resolved;
     return [...owners.values()][0]!.owner;
   }

@@ -42,9 +42,7 @@ export class ProcessScanner {
     // Most sockets have one holder: a number, not an array, for each of them.
     const socketOwners = new Map<number, number | number[]>();
     const alive = new Set<number>();
-    for (const name of safeReaddir(this.procRoot)) {
-      const pid = Number(name);
-      if (!Number.isInteger(pid)) continue;
+    for (const pid of this.pids()) {
       alive.add(pid);
       const inodes = this.socketInodes(pid);
       if (inodes.length === 0) continue;
@@ -69,11 +67,7 @@ export class ProcessScanner {
    */
   holdersOf(inodes: ReadonlySet<number>): Map<number, ProcessInfo> {
     const found = new Map<number, ProcessInfo>();
-    const pids = safeReaddir(this.procRoot)
-      .map(Number)
-      .filter((pid) => Number.isInteger(pid))
-      .sort((a, b) => b - a);
-    for (const pid of pids) {
+    for (const pid of this.pids().sort((a, b) => b - a)) {
       if (found.size === inodes.size) break;
       const held = this.socketInodes(pid).filter((inode) => inodes.has(inode) && !found.has(inode));
       if (held.length === 0) continue;
@@ -96,6 +90,13 @@ export class ProcessScanner {
       parent = this.describe(parent.ppid);
     }
     return maker;
+  }
+
+  /** The PIDs of the processes running now. */
+  private pids(): number[] {
+    return safeReaddir(this.procRoot)
+      .map(Number)
+      .filter((pid) => Number.isInteger(pid));
   }
 
   private socketInodes(pid: number): number[] {
